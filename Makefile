@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# bulwark: build the module, run the checks and the VM tests.
+#
+#   make                    build bulwark.ko against KDIR
+#   make check              install what is needed, build for every
+#                           supported kernel, lint, run the VM selftests
+#   make demo               boot a VM and replay the attacks
+#   make install            install bulwark.ko into the running kernel's tree
+#   make dkms-install       register, build and install with DKMS
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+BULWARK_CACHE ?= /var/cache/bulwark
+export BULWARK_CACHE
+
+VERSION := $(shell sed -n 's/^\#define BULWARK_VERSION "\(.*\)"/\1/p' module/common.h)
+
+.PHONY: all modules clean check demo install dkms-install selftests
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf build
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a
+
+dkms-install:
+	rm -rf /usr/src/bulwark-$(VERSION)
+	mkdir -p /usr/src/bulwark-$(VERSION)
+	cp -r Kbuild Makefile dkms.conf module /usr/src/bulwark-$(VERSION)/
+	dkms add -m bulwark -v $(VERSION) || true
+	dkms build -m bulwark -v $(VERSION)
+	dkms install -m bulwark -v $(VERSION)
+
+selftests:
+	$(MAKE) -C selftests
+
+check:
+	sh scripts/check.sh
+
+demo:
+	sh scripts/demo.sh

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * bulwark - every kernel-version difference, in one place
+ *
+ * Features are tested directly where the kernel gives a way to; a
+ * LINUX_VERSION_CODE test names the upstream change it stands for.
+ */
+
+#ifndef _BULWARK_COMPAT_H
+#define _BULWARK_COMPAT_H
+
+#include <linux/ftrace.h>
+#include <linux/sysctl.h>
+#include <linux/version.h>
+
+/*
+ * ftrace callbacks get a struct ftrace_regs since v5.11 ("ftrace: Have the callbacks
+ * receive a struct ftrace_regs instead of pt_regs").  Where the architecture passes the argument registers in
+ * it (HAVE_DYNAMIC_FTRACE_WITH_ARGS), an IPMODIFY ops may leave out
+ * SAVE_REGS, which makes the trampoline much cheaper.
+ */
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#define BULWARK_FTRACE_OPS_FLAGS FTRACE_OPS_FL_IPMODIFY
+#else
+#define BULWARK_FTRACE_OPS_FLAGS \
+	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_SAVE_REGS)
+#endif
+
+/*
+ * The n-th argument of the traced function, read in an ftrace callback.
+ * ftrace_regs_get_argument() is generic since v6.x; before it, x86's
+ * ftrace_regs wraps a pt_regs whose argument registers are valid.
+ */
+#ifdef ftrace_regs_get_argument
+#define bulwark_fregs_arg(fregs, n) ftrace_regs_get_argument(fregs, n)
+#elif defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)
+#define bulwark_fregs_arg(fregs, n) \
+	regs_get_kernel_argument(&(fregs)->regs, n)
+#else
+#define bulwark_fregs_arg(fregs, n) \
+	regs_get_kernel_argument(ftrace_get_regs(fregs), n)
+#endif
+
+/*
+ * ftrace_instruction_pointer_set() was renamed
+ * ftrace_regs_set_instruction_pointer() in v6.7; test for the macro.
+ */
+#ifdef ftrace_regs_set_instruction_pointer
+#define bulwark_fregs_set_ip(fregs, ip) \
+	ftrace_regs_set_instruction_pointer(fregs, ip)
+#else
+#define bulwark_fregs_set_ip(fregs, ip) \
+	ftrace_instruction_pointer_set(fregs, ip)
+#endif
+
+/*
+ * sysctl proc handlers take a const table since v6.11 ("sysctl: treewide:
+ * constify the ctl_table argument of proc_handlers").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define BULWARK_CTL_TABLE const struct ctl_table
+#else
+#define BULWARK_CTL_TABLE struct ctl_table
+#endif
+
+/*
+ * register_sysctl() became a macro that passes the table size in v6.6
+ * (the series that removed sysctl sentinels); from then on a table needs no empty sentinel entry, and from v6.11 it
+ * must not have one.
+ */
+#ifdef register_sysctl
+#define BULWARK_SYSCTL_SENTINEL
+#else
+#define BULWARK_SYSCTL_SENTINEL {}
+#endif
+
+/*
+ * security_inode_setattr() takes the mount's idmap since v6.3
+ * (the mnt_idmap conversion of the VFS), and the mount's user
+ * namespace in v6.0 to v6.2 (idmapped-mount support in the setattr
+ * security path).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define BULWARK_SETATTR_IDMAP struct mnt_idmap *idmap,
+#define BULWARK_SETATTR_IDMAP_ARG idmap,
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+#define BULWARK_SETATTR_IDMAP struct user_namespace *mnt_userns,
+#define BULWARK_SETATTR_IDMAP_ARG mnt_userns,
+#else
+#define BULWARK_SETATTR_IDMAP
+#define BULWARK_SETATTR_IDMAP_ARG
+#endif
+
+/*
+ * Since v5.18 (x86 IBT: "x86/ibt: Base IBT bits") a kprobe placed at a symbol lands past the function's ENDBR
+ * instruction; the function's own start is that many bytes before.
+ */
+#ifdef CONFIG_X86_KERNEL_IBT
+#define BULWARK_ENDBR_SIZE 4
+#else
+#define BULWARK_ENDBR_SIZE 0
+#endif
+
+#endif /* _BULWARK_COMPAT_H */

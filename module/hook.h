@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * bulwark - ftrace redirection of kernel functions
+ */
+
+#ifndef _BULWARK_HOOK_H
+#define _BULWARK_HOOK_H
+
+#include <linux/ftrace.h>
+#include <linux/types.h>
+
+/**
+ * struct bulwark_hook - one kernel function redirected to a handler
+ *
+ * The table of hooks is static and lives as long as the module.  The
+ * fields after @optional are owned by the hook layer and are written
+ * only while the hooks are installed or removed (module init and exit).
+ */
+struct bulwark_hook {
+	/**
+	 * @name: symbol of the kernel function to redirect.
+	 */
+	const char *name;
+	/**
+	 * @handler: bulwark's replacement; it has the function's exact
+	 * prototype, calls the original through @orig unless it denies,
+	 * and ends with bulwark_hook_leave().
+	 */
+	void *handler;
+	/**
+	 * @orig: where the address of the original function is stored
+	 * for @handler to call.  It is the function's own start, so the
+	 * call passes the ENDBR check of IBT kernels.
+	 */
+	void **orig;
+	/**
+	 * @want: cheap test run in the ftrace callback (atomic context,
+	 * preemption off) that decides whether this call is redirected at
+	 * all; a false answer leaves the original to run untouched.
+	 */
+	bool (*want)(struct ftrace_regs *fregs);
+	/**
+	 * @optional: the function does not exist on every supported
+	 * kernel; its absence is not an error.
+	 */
+	bool optional;
+	/**
+	 * @addr: resolved address of the function, 0 when absent.
+	 */
+	unsigned long addr;
+	/**
+	 * @ops: the ftrace_ops that redirects this function.
+	 */
+	struct ftrace_ops ops;
+	/**
+	 * @registered: @ops is registered with ftrace.
+	 */
+	bool registered;
+};
+
+int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count);
+void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count);
+void bulwark_hook_leave(void);
+
+#endif /* _BULWARK_HOOK_H */

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bulwark - the security hooks
+ *
+ * The table below names every kernel security function bulwark
+ * redirects and its handler.  A handler has the function's exact
+ * prototype; it decides, calls the original unless it denies, and ends
+ * with bulwark_hook_leave().  The ftrace callback first asks the hook's
+ * "want" test, so that calls no rule can be about (a host task, a mode
+ * that is off) run the original directly.
+ */
+
+#include "common.h"
+
+#include <linux/binfmts.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/security.h>
+
+#include "compat.h"
+#include "config.h"
+#include "contain.h"
+#include "hook.h"
+#include "lsm.h"
+
+/* The exec rule is on and the current task is subject to it. */
+static bool want_exec(struct ftrace_regs *fregs)
+{
+	return READ_ONCE(bulwark_miner_mode) != BULWARK_MODE_OFF &&
+	       bulwark_current_contained();
+}
+
+/* The host-keys rule is on and the current task is subject to it. */
+static bool want_keys(struct ftrace_regs *fregs)
+{
+	return READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF &&
+	       bulwark_current_contained();
+}
+
+/*
+ * The originals, set once by the hook layer before any redirect.  Each
+ * handler calls its original and only then leaves: never as a tail
+ * call (see bulwark_hook_leave()).
+ */
+static int (*orig_bprm_check)(struct linux_binprm *bprm);
+static int (*orig_mmap_file)(struct file *file, unsigned long prot,
+			     unsigned long flags);
+static int (*orig_file_open)(struct file *file);
+static int (*orig_file_truncate)(struct file *file);
+static int (*orig_file_ioctl)(struct file *file, unsigned int cmd,
+			      unsigned long arg);
+static int (*orig_file_ioctl_compat)(struct file *file, unsigned int cmd,
+				     unsigned long arg);
+static int (*orig_inode_setattr)(BULWARK_SETATTR_IDMAP struct dentry *dentry,
+				 struct iattr *attr);
+static int (*orig_path_truncate)(const struct path *path);
+static int (*orig_path_unlink)(const struct path *dir, struct dentry *dentry);
+static int (*orig_path_rmdir)(const struct path *dir, struct dentry *dentry);
+static int (*orig_path_mknod)(const struct path *dir, struct dentry *dentry,
+			      umode_t mode, unsigned int dev);
+static int (*orig_path_symlink)(const struct path *dir, struct dentry *dentry,
+				const char *old_name);
+static int (*orig_path_link)(struct dentry *old_dentry,
+			     const struct path *new_dir,
+			     struct dentry *new_dentry);
+static int (*orig_path_rename)(const struct path *old_dir,
+			       struct dentry *old_dentry,
+			       const struct path *new_dir,
+			       struct dentry *new_dentry, unsigned int flags);
+
+static int hook_bprm_check(struct linux_binprm *bprm)
+{
+	int ret = orig_bprm_check(bprm);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_mmap_file(struct file *file, unsigned long prot,
+			  unsigned long flags)
+{
+	int ret = orig_mmap_file(file, prot, flags);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_file_open(struct file *file)
+{
+	int ret = orig_file_open(file);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_file_truncate(struct file *file)
+{
+	int ret = orig_file_truncate(file);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_file_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	int ret = orig_file_ioctl(file, cmd, arg);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
+				  unsigned long arg)
+{
+	int ret = orig_file_ioctl_compat(file, cmd, arg);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_inode_setattr(BULWARK_SETATTR_IDMAP struct dentry *dentry,
+			      struct iattr *attr)
+{
+	int ret = orig_inode_setattr(BULWARK_SETATTR_IDMAP_ARG dentry, attr);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_path_truncate(const struct path *path)
+{
+	int ret = orig_path_truncate(path);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_path_unlink(const struct path *dir, struct dentry *dentry)
+{
+	int ret = orig_path_unlink(dir, dentry);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_path_rmdir(const struct path *dir, struct dentry *dentry)
+{
+	int ret = orig_path_rmdir(dir, dentry);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_path_mknod(const struct path *dir, struct dentry *dentry,
+			   umode_t mode, unsigned int dev)
+{
+	int ret = orig_path_mknod(dir, dentry, mode, dev);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_path_symlink(const struct path *dir, struct dentry *dentry,
+			     const char *old_name)
+{
+	int ret = orig_path_symlink(dir, dentry, old_name);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_path_link(struct dentry *old_dentry,
+			  const struct path *new_dir, struct dentry *new_dentry)
+{
+	int ret = orig_path_link(old_dentry, new_dir, new_dentry);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_path_rename(const struct path *old_dir,
+			    struct dentry *old_dentry,
+			    const struct path *new_dir,
+			    struct dentry *new_dentry, unsigned int flags)
+{
+	int ret = orig_path_rename(old_dir, old_dentry, new_dir, new_dentry,
+				   flags);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+#define HOOK(_name, _want)						\
+	{								\
+		.name = "security_" #_name,				\
+		.handler = hook_##_name,				\
+		.orig = (void **)&orig_##_name,				\
+		.want = _want,						\
+	}
+
+#define OPTIONAL_HOOK(_name, _want)					\
+	{								\
+		.name = "security_" #_name,				\
+		.handler = hook_##_name,				\
+		.orig = (void **)&orig_##_name,				\
+		.want = _want,						\
+		.optional = true,					\
+	}
+
+static struct bulwark_hook hooks[] = {
+	HOOK(bprm_check, want_exec),
+	HOOK(mmap_file, want_exec),
+	HOOK(file_open, want_keys),
+	/* ftruncate(2) reaches it from v6.2 on, path_truncate before. */
+	OPTIONAL_HOOK(file_truncate, want_keys),
+	HOOK(file_ioctl, want_keys),
+	/* Absent before its v6.8 introduction and its stable backports. */
+	OPTIONAL_HOOK(file_ioctl_compat, want_keys),
+	HOOK(inode_setattr, want_keys),
+	HOOK(path_truncate, want_keys),
+	HOOK(path_unlink, want_keys),
+	HOOK(path_rmdir, want_keys),
+	HOOK(path_mknod, want_keys),
+	HOOK(path_symlink, want_keys),
+	HOOK(path_link, want_keys),
+	HOOK(path_rename, want_keys),
+};
+
+/**
+ * bulwark_lsm_init - start redirecting the security functions
+ *
+ * Return: 0 on success or a negative errno; nothing is hooked on error.
+ */
+int bulwark_lsm_init(void)
+{
+	return bulwark_hooks_install(hooks, ARRAY_SIZE(hooks));
+}
+
+/**
+ * bulwark_lsm_exit - stop redirecting, once no call is left in a handler
+ */
+void bulwark_lsm_exit(void)
+{
+	bulwark_hooks_remove(hooks, ARRAY_SIZE(hooks));
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bulwark - module initialisation
+ *
+ * The interfaces come first, so that the hooks find their settings in
+ * place; exit undoes init in exactly the reverse order.
+ */
+
+#include "common.h"
+
+#include <linux/init.h>
+#include <linux/module.h>
+
+#include "config.h"
+#include "counters.h"
+#include "fs.h"
+#include "lsm.h"
+
+static int __init bulwark_init(void)
+{
+	int err;
+
+	err = bulwark_config_init();
+	if (err)
+		return err;
+	err = bulwark_sysfs_init();
+	if (err)
+		goto out_config;
+	err = bulwark_fs_init();
+	if (err)
+		goto out_sysfs;
+	err = bulwark_lsm_init();
+	if (err)
+		goto out_fs;
+
+	bulwark_config_start();
+	pr_info("version %s loaded\n", BULWARK_VERSION);
+	return 0;
+
+out_fs:
+	bulwark_fs_exit();
+out_sysfs:
+	bulwark_sysfs_exit();
+out_config:
+	bulwark_config_exit();
+	return err;
+}
+
+static void __exit bulwark_exit(void)
+{
+	bulwark_lsm_exit();
+	bulwark_fs_exit();
+	bulwark_sysfs_exit();
+	bulwark_config_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(bulwark_init);
+module_exit(bulwark_exit);
+
+MODULE_DESCRIPTION("Stops cryptominers and SSH key backdoors in containers");
+MODULE_AUTHOR("bulwark developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(BULWARK_VERSION);
