@@ -2,7 +2,7 @@
 /*
  * bulwark - every kernel-version difference, in one place
  *
- * Features are tested directly where the kernel gives a way to; a
+ * Features are tested directly where the kernel gives a way to; each
  * LINUX_VERSION_CODE test names the upstream change it stands for.
  */
 
@@ -14,10 +14,10 @@
 #include <linux/version.h>
 
 /*
- * ftrace callbacks get a struct ftrace_regs since v5.11 ("ftrace: Have the callbacks
- * receive a struct ftrace_regs instead of pt_regs").  Where the architecture passes the argument registers in
- * it (HAVE_DYNAMIC_FTRACE_WITH_ARGS), an IPMODIFY ops may leave out
- * SAVE_REGS, which makes the trampoline much cheaper.
+ * Where the architecture passes the argument registers in struct
+ * ftrace_regs (HAVE_DYNAMIC_FTRACE_WITH_ARGS, x86 since v5.11), an
+ * IPMODIFY ops may leave out SAVE_REGS, which makes the trampoline much
+ * cheaper; livepatch makes the same choice.
  */
 #ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
 #define BULWARK_FTRACE_OPS_FLAGS FTRACE_OPS_FL_IPMODIFY
@@ -28,8 +28,8 @@
 
 /*
  * The n-th argument of the traced function, read in an ftrace callback.
- * ftrace_regs_get_argument() is generic since v6.x; before it, x86's
- * ftrace_regs wraps a pt_regs whose argument registers are valid.
+ * ftrace_regs_get_argument() is generic from v6.x on; before it, x86's
+ * struct ftrace_regs wraps a pt_regs whose argument registers are valid.
  */
 #ifdef ftrace_regs_get_argument
 #define bulwark_fregs_arg(fregs, n) ftrace_regs_get_argument(fregs, n)
@@ -54,19 +54,19 @@
 #endif
 
 /*
- * sysctl proc handlers take a const table since v6.11 ("sysctl: treewide:
- * constify the ctl_table argument of proc_handlers").
+ * sysctl proc handlers take a const table since v6.11 ("sysctl:
+ * treewide: constify the ctl_table argument of proc_handlers").
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
 #define BULWARK_CTL_TABLE const struct ctl_table
 #else
 #define BULWARK_CTL_TABLE struct ctl_table
 #endif
 
 /*
- * register_sysctl() became a macro that passes the table size in v6.6
- * (the series that removed sysctl sentinels); from then on a table needs no empty sentinel entry, and from v6.11 it
- * must not have one.
+ * register_sysctl() became a macro that passes the table's size in v6.6
+ * (the series that removed sysctl sentinels); from then on a table
+ * needs no empty sentinel entry, and from v6.11 it must not have one.
  */
 #ifdef register_sysctl
 #define BULWARK_SYSCTL_SENTINEL
@@ -75,15 +75,14 @@
 #endif
 
 /*
- * security_inode_setattr() takes the mount's idmap since v6.3
- * (the mnt_idmap conversion of the VFS), and the mount's user
- * namespace in v6.0 to v6.2 (idmapped-mount support in the setattr
- * security path).
+ * security_inode_setattr() takes the mount's idmap since v6.3 ("fs:
+ * port ->setattr() to pass mnt_idmap"), and the mount's user namespace
+ * in v6.0 to v6.2 (idmapped-mount support in the setattr path).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
 #define BULWARK_SETATTR_IDMAP struct mnt_idmap *idmap,
 #define BULWARK_SETATTR_IDMAP_ARG idmap,
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+#elif KERNEL_VERSION(6, 0, 0) <= LINUX_VERSION_CODE
 #define BULWARK_SETATTR_IDMAP struct user_namespace *mnt_userns,
 #define BULWARK_SETATTR_IDMAP_ARG mnt_userns,
 #else
@@ -92,8 +91,9 @@
 #endif
 
 /*
- * Since v5.18 (x86 IBT: "x86/ibt: Base IBT bits") a kprobe placed at a symbol lands past the function's ENDBR
- * instruction; the function's own start is that many bytes before.
+ * With x86 IBT (v5.18, "x86/ibt: Base IBT bits") a kprobe placed at a
+ * symbol lands past the function's ENDBR instruction; the function's
+ * own start is that many bytes before.
  */
 #ifdef CONFIG_X86_KERNEL_IBT
 #define BULWARK_ENDBR_SIZE 4

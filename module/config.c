@@ -26,6 +26,7 @@ int bulwark_scope __read_mostly = BULWARK_SCOPE_NS;
 unsigned long bulwark_hash_max_bytes __read_mostly = 128UL << 20;
 int bulwark_locked __read_mostly;
 
+/* Serialises changes of the knobs and policy commits; see config.h. */
 DEFINE_MUTEX(bulwark_config_mutex);
 
 static int int_zero;
@@ -185,16 +186,17 @@ static const struct kernel_param_ops knob_param_ops = {
 	.get = param_get_knob,
 };
 
-#define KNOB_PARAM(_name, _index, _desc)				\
-	module_param_cb(_name, &knob_param_ops, &knobs[_index], 0444);	\
-	MODULE_PARM_DESC(_name, _desc)
-
-KNOB_PARAM(miner_mode, 0, "exec blocklist: 0 off, 1 audit, 2 enforce");
-KNOB_PARAM(keys_mode, 1, "host authorized_keys: 0 off, 1 audit, 2 enforce");
-KNOB_PARAM(scope, 2,
-	   "0 container cgroups, 1 also child pid/user namespaces, 2 all tasks");
-KNOB_PARAM(hash_max_bytes, 3, "larger files are not hashed");
-KNOB_PARAM(locked, 4, "1 makes settings read-only until reboot");
+module_param_cb(miner_mode, &knob_param_ops, &knobs[0], 0444);
+MODULE_PARM_DESC(miner_mode, "exec blocklist: 0 off, 1 audit, 2 enforce");
+module_param_cb(keys_mode, &knob_param_ops, &knobs[1], 0444);
+MODULE_PARM_DESC(keys_mode, "host authorized_keys: 0 off, 1 audit, 2 enforce");
+module_param_cb(scope, &knob_param_ops, &knobs[2], 0444);
+MODULE_PARM_DESC(scope,
+		 "0 container cgroups, 1 also child pid/user namespaces, 2 all tasks");
+module_param_cb(hash_max_bytes, &knob_param_ops, &knobs[3], 0444);
+MODULE_PARM_DESC(hash_max_bytes, "larger files are not hashed");
+module_param_cb(locked, &knob_param_ops, &knobs[4], 0444);
+MODULE_PARM_DESC(locked, "1 makes settings read-only until reboot");
 
 /**
  * bulwark_config_init - publish the sysctls

@@ -6,6 +6,7 @@
 #ifndef _BULWARK_CONFIG_H
 #define _BULWARK_CONFIG_H
 
+#include <linux/bits.h>
 #include <linux/cache.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -21,7 +22,7 @@
 #define BULWARK_SCOPE_ALL 2
 
 /* Upper bound of hash_max_bytes: 1 TiB. */
-#define BULWARK_HASH_MAX_LIMIT (1UL << 40)
+#define BULWARK_HASH_MAX_LIMIT BIT_ULL(40)
 
 /*
  * The knobs.  Written only under bulwark_config_mutex, with
