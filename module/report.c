@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bulwark - reporting decisions
+ *
+ * Every decision is one kernel log line of key=value pairs, with the
+ * strings that users control quoted and escaped, rate-limited as a
+ * whole; and, when the audit subsystem is enabled, one
+ * AUDIT_KERNEL_OTHER record with the same fields.  Counting is the
+ * callers' business and never rate-limited.
+ */
+
+#include "common.h"
+
+#include <linux/audit.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string_helpers.h>
+
+#include "contain.h"
+#include "report.h"
+
+/* At most 10 lines every 5 seconds, as printk_ratelimit() allows. */
+static DEFINE_RATELIMIT_STATE(report_ratelimit, 5 * HZ, 10);
+
+/**
+ * struct report_strings - the text of one report
+ *
+ * The strings are escaped where users control them and live as long as
+ * the report.
+ */
+struct report_strings {
+	/**
+	 * @comm: the task's command name, quotable.
+	 */
+	char *comm;
+	/**
+	 * @path: the file's path, quotable.
+	 */
+	char *path;
+	/**
+	 * @label: the blocklist entry's label, quotable.
+	 */
+	char *label;
+	/**
+	 * @container: the container's id, or "-".
+	 */
+	char container[BULWARK_CONTAINER_ID_LEN];
+	/**
+	 * @sha256: the digest in hex.
+	 */
+	char sha256[BULWARK_SHA256_HEX_LEN + 1];
+};
+
+static char *quotable_path(const struct path *path)
+{
+	char *buf, *name, *quoted;
+
+	if (!path)
+		return NULL;
+	buf = __getname();
+	if (!buf)
+		return NULL;
+	name = d_path(path, buf, PATH_MAX);
+	quoted = IS_ERR(name) ? NULL : kstrdup_quotable(name, GFP_KERNEL);
+	__putname(buf);
+	return quoted;
+}
+
+static void report_log(const struct bulwark_event *ev,
+		       const struct report_strings *s)
+{
+	if (ev->sha256)
+		pr_notice("action=%s op=%s reason=%s pid=%d comm=\"%s\" container=%s path=\"%s\" sha256=%s label=\"%s\"\n",
+			  ev->deny ? "deny" : "audit", ev->op, ev->reason,
+			  task_pid_nr(current), s->comm ?: "?", s->container,
+			  s->path ?: "?", s->sha256, s->label ?: "");
+	else
+		pr_notice("action=%s op=%s reason=%s pid=%d comm=\"%s\" container=%s path=\"%s\"\n",
+			  ev->deny ? "deny" : "audit", ev->op, ev->reason,
+			  task_pid_nr(current), s->comm ?: "?", s->container,
+			  s->path ?: "?");
+}
+
+static void report_audit(const struct bulwark_event *ev,
+			 const struct report_strings *s)
+{
+	struct audit_buffer *ab;
+
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
+	if (!ab)
+		return;
+	audit_log_format(ab, "bulwark action=%s op=%s reason=%s pid=%d comm=\"%s\" container=%s path=\"%s\"",
+			 ev->deny ? "deny" : "audit", ev->op, ev->reason,
+			 task_pid_nr(current), s->comm ?: "?", s->container,
+			 s->path ?: "?");
+	if (ev->sha256)
+		audit_log_format(ab, " sha256=%s label=\"%s\"", s->sha256,
+				 s->label ?: "");
+	audit_log_end(ab);
+}
+
+/**
+ * bulwark_report - log and audit one decision
+ * @ev: the decision
+ *
+ * May sleep.  The log line is rate-limited, the audit record is not;
+ * strings are escaped the same way in both.
+ */
+void bulwark_report(const struct bulwark_event *ev)
+{
+	struct report_strings s = {};
+	char comm[TASK_COMM_LEN];
+	bool log = __ratelimit(&report_ratelimit);
+
+	if (!log && !audit_enabled)
+		return;
+
+	bulwark_container_id(s.container, sizeof(s.container));
+	if (ev->sha256)
+		bin2hex(s.sha256, ev->sha256, BULWARK_SHA256_SIZE);
+	s.path = quotable_path(ev->path);
+
+	s.comm = kstrdup_quotable(get_task_comm(comm, current), GFP_KERNEL);
+	if (ev->label)
+		s.label = kstrdup_quotable(ev->label, GFP_KERNEL);
+
+	if (log)
+		report_log(ev, &s);
+	if (audit_enabled)
+		report_audit(ev, &s);
+
+	kfree(s.label);
+	kfree(s.comm);
+	kfree(s.path);
+}
