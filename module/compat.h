@@ -91,6 +91,26 @@
 #endif
 
 /*
+ * inode->i_ctime became private behind inode_get_ctime() in v6.6 ("fs:
+ * add ctime accessors infrastructure").
+ */
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+#define bulwark_inode_ctime(inode) inode_get_ctime(inode)
+#else
+#define bulwark_inode_ctime(inode) ((inode)->i_ctime)
+#endif
+
+/*
+ * v6.12 moved <asm/unaligned.h> to <linux/unaligned.h> ("move
+ * asm/unaligned.h to linux/unaligned.h").  sparse has no __has_include.
+ */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
  * With x86 IBT (v5.18, "x86/ibt: Base IBT bits") a kprobe placed at a
  * symbol lands past the function's ENDBR instruction; the function's
  * own start is that many bytes before.

@@ -15,19 +15,32 @@
 #include <linux/binfmts.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/mman.h>
 #include <linux/security.h>
 
+#include "blocklist.h"
 #include "compat.h"
 #include "config.h"
 #include "contain.h"
+#include "exec.h"
 #include "hook.h"
 #include "lsm.h"
 
-/* The exec rule is on and the current task is subject to it. */
+/*
+ * The exec rule is on, has something to find, and the current task is
+ * subject to it.
+ */
 static bool want_exec(struct ftrace_regs *fregs)
 {
 	return READ_ONCE(bulwark_miner_mode) != BULWARK_MODE_OFF &&
-	       bulwark_current_contained();
+	       !bulwark_blocklist_empty() && bulwark_current_contained();
+}
+
+/* As want_exec(), for an executable mapping of a file. */
+static bool want_mmap_exec(struct ftrace_regs *fregs)
+{
+	return bulwark_fregs_arg(fregs, 0) &&
+	       (bulwark_fregs_arg(fregs, 1) & PROT_EXEC) && want_exec(fregs);
 }
 
 /* The host-keys rule is on and the current task is subject to it. */
@@ -70,7 +83,10 @@ static int (*orig_path_rename)(const struct path *old_dir,
 
 static int hook_bprm_check(struct linux_binprm *bprm)
 {
-	int ret = orig_bprm_check(bprm);
+	int ret = bulwark_exec_check(bprm->file);
+
+	if (!ret)
+		ret = orig_bprm_check(bprm);
 
 	bulwark_hook_leave();
 	return ret;
@@ -79,7 +95,10 @@ static int hook_bprm_check(struct linux_binprm *bprm)
 static int hook_mmap_file(struct file *file, unsigned long prot,
 			  unsigned long flags)
 {
-	int ret = orig_mmap_file(file, prot, flags);
+	int ret = bulwark_exec_check(file);
+
+	if (!ret)
+		ret = orig_mmap_file(file, prot, flags);
 
 	bulwark_hook_leave();
 	return ret;
@@ -210,7 +229,7 @@ static int hook_path_rename(const struct path *old_dir,
 
 static struct bulwark_hook hooks[] = {
 	HOOK(bprm_check, want_exec),
-	HOOK(mmap_file, want_exec),
+	HOOK(mmap_file, want_mmap_exec),
 	HOOK(file_open, want_keys),
 	/* ftruncate(2) reaches it from v6.2 on, path_truncate before. */
 	OPTIONAL_HOOK(file_truncate, want_keys),

@@ -11,8 +11,11 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "blocklist.h"
+#include "blocklistfs.h"
 #include "config.h"
 #include "counters.h"
+#include "exec.h"
 #include "fs.h"
 #include "lsm.h"
 
@@ -29,14 +32,24 @@ static int __init bulwark_init(void)
 	err = bulwark_fs_init();
 	if (err)
 		goto out_sysfs;
-	err = bulwark_lsm_init();
+	err = bulwark_exec_init();
 	if (err)
 		goto out_fs;
+	err = bulwark_blocklistfs_init();
+	if (err)
+		goto out_exec;
+	err = bulwark_lsm_init();
+	if (err)
+		goto out_blocklistfs;
 
 	bulwark_config_start();
 	pr_info("version %s loaded\n", BULWARK_VERSION);
 	return 0;
 
+out_blocklistfs:
+	bulwark_blocklistfs_exit();
+out_exec:
+	bulwark_exec_exit();
 out_fs:
 	bulwark_fs_exit();
 out_sysfs:
@@ -49,6 +62,9 @@ out_config:
 static void __exit bulwark_exit(void)
 {
 	bulwark_lsm_exit();
+	bulwark_blocklistfs_exit();
+	bulwark_blocklist_exit();
+	bulwark_exec_exit();
 	bulwark_fs_exit();
 	bulwark_sysfs_exit();
 	bulwark_config_exit();

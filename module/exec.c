@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bulwark - the exec rule: no blocklisted binary runs in a container
+ *
+ * At exec (security_bprm_check, once for the file and once for each
+ * interpreter) and at PROT_EXEC file mappings (security_mmap_file, which
+ * catches "ld.so /tmp/miner"), a contained task's file is hashed with
+ * SHA-256 and looked up on the blocklist.
+ *
+ * Digests are cached by the identity of the real inode (the upper or
+ * lower inode under overlayfs) together with what changes when its
+ * content can have changed: i_version where the filesystem keeps it,
+ * ctime and size always.  Without i_version a digest is cached only once
+ * the file's ctime is more than a second old, so that a rewrite within
+ * the timestamp's granularity cannot go unnoticed.
+ *
+ * The cache is a fixed array of slots, direct-mapped by identity, so its
+ * memory is bounded and a new digest evicts whatever shared its slot.
+ * Readers take no lock: each slot has a seqcount, and its writers are
+ * serialised by cache_lock.
+ */
+
+#include "common.h"
+
+#include <crypto/hash.h>
+#include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/iversion.h>
+#include <linux/mm.h>
+#include <linux/ratelimit.h>
+#include <linux/sched/signal.h>
+#include <linux/seqlock.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "blocklist.h"
+#include "compat.h"
+#include "config.h"
+#include "counters.h"
+#include "exec.h"
+#include "report.h"
+
+/* Slots in the digest cache: about 400 KiB. */
+#define CACHE_BITS 12
+/* Bytes read from the file at a time while hashing. */
+#define HASH_CHUNK (256 * 1024)
+
+/**
+ * struct file_key - a file's identity and the state of its content
+ *
+ * Compared whole with memcmp(), so always zeroed before it is filled.
+ */
+struct file_key {
+	/**
+	 * @ino: inode number.
+	 */
+	u64 ino;
+	/**
+	 * @version: i_version, or 0 where the filesystem has none.
+	 */
+	u64 version;
+	/**
+	 * @size: file size.
+	 */
+	s64 size;
+	/**
+	 * @ctime_sec: change time, seconds.
+	 */
+	s64 ctime_sec;
+	/**
+	 * @ctime_nsec: change time, nanoseconds.
+	 */
+	u32 ctime_nsec;
+	/**
+	 * @generation: inode generation.
+	 */
+	u32 generation;
+	/**
+	 * @dev: device of the filesystem.
+	 */
+	u32 dev;
+	/**
+	 * @pad: zero.
+	 */
+	u32 pad;
+};
+
+/**
+ * struct cache_slot - one cached digest
+ */
+struct cache_slot {
+	/**
+	 * @seq: readers retry while a writer changes the slot.
+	 */
+	seqcount_spinlock_t seq;
+	/**
+	 * @key: whose digest it is; all zero while the slot is empty.
+	 */
+	struct file_key key;
+	/**
+	 * @digest: the SHA-256 of the file's content.
+	 */
+	u8 digest[BULWARK_SHA256_SIZE];
+};
+
+static struct crypto_shash *sha256 __ro_after_init;
+static struct cache_slot *cache __ro_after_init;
+/* Serialises writers of the cache slots. */
+static DEFINE_SPINLOCK(cache_lock);
+
+static void file_key(struct inode *inode, struct file_key *key)
+{
+	struct timespec64 ctime = bulwark_inode_ctime(inode);
+
+	memset(key, 0, sizeof(*key));
+	key->ino = inode->i_ino;
+	key->generation = inode->i_generation;
+	key->dev = inode->i_sb->s_dev;
+	key->size = i_size_read(inode);
+	key->ctime_sec = ctime.tv_sec;
+	key->ctime_nsec = ctime.tv_nsec;
+	if (IS_I_VERSION(inode))
+		key->version = inode_query_iversion(inode);
+}
+
+static struct cache_slot *cache_slot(const struct file_key *key)
+{
+	u32 h = hash_64(key->ino ^ ((u64)key->dev << 32) ^ key->generation,
+			CACHE_BITS);
+
+	return &cache[h];
+}
+
+static bool cache_lookup(const struct file_key *key, u8 *digest)
+{
+	struct cache_slot *slot = cache_slot(key);
+	unsigned int seq;
+	bool hit;
+
+	do {
+		seq = read_seqcount_begin(&slot->seq);
+		hit = !memcmp(&slot->key, key, sizeof(*key));
+		if (hit)
+			memcpy(digest, slot->digest, BULWARK_SHA256_SIZE);
+	} while (read_seqcount_retry(&slot->seq, seq));
+	return hit;
+}
+
+/* Whether a digest of the content @key describes may be cached. */
+static bool cacheable(const struct inode *inode, const struct file_key *key)
+{
+	struct timespec64 now;
+
+	if (IS_I_VERSION(inode))
+		return true;
+	ktime_get_coarse_real_ts64(&now);
+	return now.tv_sec - key->ctime_sec > 1;
+}
+
+static void cache_store(const struct file_key *key, const u8 *digest)
+{
+	struct cache_slot *slot = cache_slot(key);
+
+	spin_lock(&cache_lock);
+	write_seqcount_begin(&slot->seq);
+	slot->key = *key;
+	memcpy(slot->digest, digest, BULWARK_SHA256_SIZE);
+	write_seqcount_end(&slot->seq);
+	spin_unlock(&cache_lock);
+}
+
+static int hash_file(struct file *file, loff_t size, u8 *digest)
+{
+	SHASH_DESC_ON_STACK(desc, sha256);
+	loff_t pos = 0;
+	void *buf;
+	int err;
+
+	buf = kvmalloc(HASH_CHUNK, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	desc->tfm = sha256;
+	err = crypto_shash_init(desc);
+	while (!err && pos < size) {
+		ssize_t n = kernel_read(file, buf,
+					min_t(loff_t, size - pos, HASH_CHUNK),
+					&pos);
+
+		if (n <= 0) {
+			/* A read error, or the file shrank under us. */
+			err = n ? n : -EIO;
+			break;
+		}
+		err = crypto_shash_update(desc, buf, n);
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
+		cond_resched();
+	}
+	if (!err)
+		err = crypto_shash_final(desc, digest);
+	shash_desc_zero(desc);
+	kvfree(buf);
+	return err;
+}
+
+/* The digest of @file, from the cache or computed; 0 or -errno. */
+static int file_digest(struct file *file, u8 *digest)
+{
+	struct inode *inode = d_real_inode(file->f_path.dentry);
+	struct file_key key;
+	int err;
+
+	file_key(inode, &key);
+	if (cache_lookup(&key, digest)) {
+		bulwark_count(BULWARK_EXEC_CACHE_HITS);
+		return 0;
+	}
+	if (key.size > READ_ONCE(bulwark_hash_max_bytes))
+		return -EFBIG;
+	err = hash_file(file, key.size, digest);
+	if (err)
+		return err;
+	bulwark_count(BULWARK_EXEC_HASHED);
+	bulwark_count_add(BULWARK_EXEC_HASH_BYTES, key.size);
+	if (cacheable(inode, &key))
+		cache_store(&key, digest);
+	return 0;
+}
+
+/**
+ * bulwark_exec_check - apply the exec rule to a file about to run
+ * @file: the file being executed or mapped executable
+ *
+ * For the current task, which is contained.  Files that cannot be
+ * hashed (too large, unreadable, an I/O error) are counted as skipped
+ * and allowed.  May sleep.
+ *
+ * Return: -EPERM when the file is blocklisted and the rule enforced,
+ * otherwise 0.
+ */
+int bulwark_exec_check(struct file *file)
+{
+	static DEFINE_RATELIMIT_STATE(skip_ratelimit, 5 * HZ, 1);
+	int mode = READ_ONCE(bulwark_miner_mode);
+	u8 digest[BULWARK_SHA256_SIZE];
+	char label[BULWARK_LABEL_MAX + 1];
+	struct bulwark_event ev = {
+		.op = "exec",
+		.reason = "miner_hash",
+		.path = &file->f_path,
+		.sha256 = digest,
+		.label = label,
+	};
+	int err;
+
+	if (mode == BULWARK_MODE_OFF || !S_ISREG(file_inode(file)->i_mode))
+		return 0;
+	bulwark_count(BULWARK_EXEC_CHECKED);
+	err = file_digest(file, digest);
+	if (err) {
+		bulwark_count(BULWARK_EXEC_SKIPPED);
+		if (err != -EFBIG && __ratelimit(&skip_ratelimit))
+			pr_warn("exec: cannot hash %pD (error %d), allowed\n",
+				file, err);
+		return 0;
+	}
+	if (!bulwark_blocklist_find(digest, label, sizeof(label)))
+		return 0;
+
+	ev.deny = mode == BULWARK_MODE_ENFORCE;
+	bulwark_count(ev.deny ? BULWARK_EXEC_BLOCKED : BULWARK_EXEC_AUDITED);
+	bulwark_report(&ev);
+	return ev.deny ? -EPERM : 0;
+}
+
+/**
+ * bulwark_exec_init - allocate the hash and the digest cache
+ *
+ * Return: 0 on success or a negative errno.
+ */
+int bulwark_exec_init(void)
+{
+	int i;
+
+	sha256 = crypto_alloc_shash("sha256", 0, 0);
+	if (IS_ERR(sha256)) {
+		int err = PTR_ERR(sha256);
+
+		pr_err("cannot allocate sha256: error %d\n", err);
+		return err;
+	}
+	cache = kvcalloc(1 << CACHE_BITS, sizeof(*cache), GFP_KERNEL);
+	if (!cache) {
+		crypto_free_shash(sha256);
+		return -ENOMEM;
+	}
+	for (i = 0; i < 1 << CACHE_BITS; i++)
+		seqcount_spinlock_init(&cache[i].seq, &cache_lock);
+	pr_info("hashing with %s\n", crypto_shash_driver_name(sha256));
+	return 0;
+}
+
+/**
+ * bulwark_exec_exit - free the hash and the digest cache
+ */
+void bulwark_exec_exit(void)
+{
+	kvfree(cache);
+	crypto_free_shash(sha256);
+}
