@@ -38,6 +38,13 @@ static struct percpu_ref inflight;
 /* Completed when @inflight drops to zero after it was killed. */
 static DECLARE_COMPLETION(inflight_done);
 
+/*
+ * The table being served, set before @hook_ops is registered and
+ * cleared after it is unregistered.  Most frequently called first.
+ */
+static struct bulwark_hook *table;
+static size_t table_len;
+
 static void inflight_release(struct percpu_ref *ref)
 {
 	complete(&inflight_done);
@@ -56,11 +63,17 @@ void bulwark_hook_leave(void)
 	percpu_ref_put(&inflight);
 }
 
+/*
+ * One ftrace_ops serves every function, so that there is one trampoline
+ * and one grace period at unload; @ip, the function's __fentry__ site,
+ * names the hook: it is the function's start, or follows its ENDBR.
+ */
 static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops,
 				struct ftrace_regs *fregs)
 {
-	struct bulwark_hook *hook = container_of(ops, struct bulwark_hook, ops);
+	struct bulwark_hook *hook;
+	size_t i;
 	int bit;
 
 	/* The handler's own call of the original: let it through. */
@@ -71,12 +84,24 @@ static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 	if (bit < 0)
 		return;
 
-	if ((!hook->want || hook->want(fregs)) &&
-	    percpu_ref_tryget_live(&inflight))
-		bulwark_fregs_set_ip(fregs, (unsigned long)hook->handler);
+	for (i = 0; i < table_len; i++) {
+		hook = &table[i];
+		if (ip - hook->addr > BULWARK_ENDBR_SIZE)
+			continue;
+		if ((!hook->want || hook->want(fregs)) &&
+		    percpu_ref_tryget_live(&inflight))
+			bulwark_fregs_set_ip(fregs,
+					     (unsigned long)hook->handler);
+		break;
+	}
 
 	ftrace_test_recursion_unlock(bit);
 }
+
+static struct ftrace_ops hook_ops = {
+	.func = hook_ftrace,
+	.flags = BULWARK_FTRACE_OPS_FLAGS,
+};
 
 /*
  * kallsyms_lookup_name() is not exported; find it once with a kprobe.
@@ -116,7 +141,7 @@ static int find_lookup_name(void)
 	return 0;
 }
 
-static int hook_one(struct bulwark_hook *hook)
+static int resolve(struct bulwark_hook *hook)
 {
 	int err;
 
@@ -128,45 +153,45 @@ static int hook_one(struct bulwark_hook *hook)
 		return -ENOENT;
 	}
 	*hook->orig = (void *)hook->addr;
-
-	hook->ops.func = hook_ftrace;
-	hook->ops.flags = BULWARK_FTRACE_OPS_FLAGS;
-	err = ftrace_set_filter_ip(&hook->ops, hook->addr, 0, 0);
-	if (err) {
+	err = ftrace_set_filter_ip(&hook_ops, hook->addr, 0, 0);
+	if (err)
 		pr_err("cannot hook %s: ftrace_set_filter_ip error %d\n",
 		       hook->name, err);
-		return err;
-	}
-	err = register_ftrace_function(&hook->ops);
-	if (err) {
-		pr_err("cannot hook %s: register_ftrace_function error %d%s\n",
-		       hook->name, err,
-		       err == -EBUSY ?
-		       " (another IPMODIFY user, such as a livepatch, owns it)" :
-		       "");
-		ftrace_free_filter(&hook->ops);
-		return err;
-	}
-	hook->registered = true;
-	return 0;
+	return err;
 }
 
-static void unhook_all(struct bulwark_hook *hooks, size_t count)
+/*
+ * Registering the shared ops failed: find and name the function(s) at
+ * fault, typically one that another IPMODIFY user (a livepatch) owns.
+ */
+static void diagnose(struct bulwark_hook *hooks, size_t count, int err)
 {
+	struct ftrace_ops probe = { .flags = BULWARK_FTRACE_OPS_FLAGS };
+	bool named = false;
 	size_t i;
+	int e;
 
-	for (i = count; i-- > 0;) {
-		struct bulwark_hook *hook = &hooks[i];
-		int err;
-
-		if (!hook->registered)
+	probe.func = hook_ftrace;
+	for (i = 0; i < count; i++) {
+		if (!hooks[i].addr)
 			continue;
-		err = unregister_ftrace_function(&hook->ops);
-		if (WARN_ON_ONCE(err))
-			pr_err("cannot unhook %s: error %d\n", hook->name, err);
-		ftrace_free_filter(&hook->ops);
-		hook->registered = false;
+		e = ftrace_set_filter_ip(&probe, hooks[i].addr, 0, 1);
+		if (!e) {
+			e = register_ftrace_function(&probe);
+			if (!e)
+				unregister_ftrace_function(&probe);
+		}
+		if (e) {
+			pr_err("cannot hook %s: error %d%s\n", hooks[i].name, e,
+			       e == -EBUSY ?
+			       " (another IPMODIFY user, such as a livepatch, owns it)" :
+			       "");
+			named = true;
+		}
 	}
+	ftrace_free_filter(&probe);
+	if (!named)
+		pr_err("cannot register the ftrace hooks: error %d\n", err);
 }
 
 /* Wait until no task can be in, or about to return into, a handler. */
@@ -203,15 +228,24 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 		return err;
 
 	for (i = 0; i < count; i++) {
-		err = hook_one(&hooks[i]);
+		err = resolve(&hooks[i]);
 		if (err)
-			goto out_unhook;
+			goto out_free_filter;
+	}
+	table = hooks;
+	table_len = count;
+	err = register_ftrace_function(&hook_ops);
+	if (err) {
+		diagnose(hooks, count, err);
+		goto out_free_filter;
 	}
 	return 0;
 
-out_unhook:
-	unhook_all(hooks, count);
-	drain();
+out_free_filter:
+	ftrace_free_filter(&hook_ops);
+	table = NULL;
+	table_len = 0;
+	percpu_ref_exit(&inflight);
 	return err;
 }
 
@@ -224,6 +258,13 @@ out_unhook:
  */
 void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 {
-	unhook_all(hooks, count);
+	int err;
+
+	err = unregister_ftrace_function(&hook_ops);
+	if (WARN_ON_ONCE(err))
+		pr_err("cannot unregister the ftrace hooks: error %d\n", err);
+	ftrace_free_filter(&hook_ops);
 	drain();
+	table = NULL;
+	table_len = 0;
 }

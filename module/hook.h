@@ -12,9 +12,9 @@
 /**
  * struct bulwark_hook - one kernel function redirected to a handler
  *
- * The table of hooks is static and lives as long as the module.  The
- * fields after @optional are owned by the hook layer and are written
- * only while the hooks are installed or removed (module init and exit).
+ * The table of hooks is static and lives as long as the module.  @addr
+ * is owned by the hook layer and written only while the hooks are
+ * installed (module init).
  */
 struct bulwark_hook {
 	/**
@@ -48,14 +48,6 @@ struct bulwark_hook {
 	 * @addr: resolved address of the function, 0 when absent.
 	 */
 	unsigned long addr;
-	/**
-	 * @ops: the ftrace_ops that redirects this function.
-	 */
-	struct ftrace_ops ops;
-	/**
-	 * @registered: @ops is registered with ftrace.
-	 */
-	bool registered;
 };
 
 int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count);

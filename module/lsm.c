@@ -227,23 +227,24 @@ static int hook_path_rename(const struct path *old_dir,
 		.optional = true,					\
 	}
 
+/* The hook layer tries these in order: most frequently called first. */
 static struct bulwark_hook hooks[] = {
-	HOOK(bprm_check, want_exec),
-	HOOK(mmap_file, want_mmap_exec),
 	HOOK(file_open, want_keys),
+	HOOK(mmap_file, want_mmap_exec),
+	HOOK(file_ioctl, want_keys),
+	HOOK(inode_setattr, want_keys),
+	HOOK(bprm_check, want_exec),
+	HOOK(path_unlink, want_keys),
+	HOOK(path_mknod, want_keys),
+	HOOK(path_rename, want_keys),
+	HOOK(path_truncate, want_keys),
 	/* ftruncate(2) reaches it from v6.2 on, path_truncate before. */
 	OPTIONAL_HOOK(file_truncate, want_keys),
-	HOOK(file_ioctl, want_keys),
-	/* Absent before its v6.8 introduction and its stable backports. */
-	OPTIONAL_HOOK(file_ioctl_compat, want_keys),
-	HOOK(inode_setattr, want_keys),
-	HOOK(path_truncate, want_keys),
-	HOOK(path_unlink, want_keys),
-	HOOK(path_rmdir, want_keys),
-	HOOK(path_mknod, want_keys),
 	HOOK(path_symlink, want_keys),
 	HOOK(path_link, want_keys),
-	HOOK(path_rename, want_keys),
+	HOOK(path_rmdir, want_keys),
+	/* Absent before its v6.8 introduction and its stable backports. */
+	OPTIONAL_HOOK(file_ioctl_compat, want_keys),
 };
 
 /**
