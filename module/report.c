@@ -92,10 +92,11 @@ static void report_audit(const struct bulwark_event *ev,
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
-	audit_log_format(ab, "bulwark action=%s op=%s reason=%s pid=%d comm=\"%s\" container=%s path=\"%s\"",
+	audit_log_format(ab, "bulwark action=%s op=%s reason=%s pid=%d",
 			 ev->deny ? "deny" : "audit", ev->op, ev->reason,
-			 task_pid_nr(current), s->comm ?: "?", s->container,
-			 s->path ?: "?");
+			 task_pid_nr(current));
+	audit_log_format(ab, " comm=\"%s\" container=%s path=\"%s\"",
+			 s->comm ?: "?", s->container, s->path ?: "?");
 	if (ev->sha256)
 		audit_log_format(ab, " sha256=%s label=\"%s\"", s->sha256,
 				 s->label ?: "");
