@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bulwark tests - unloading and reloading under load
+ *
+ * Installing and removing the ftrace hooks must never make a hooked
+ * operation fail, nor a load or an unload: workers on the host and in
+ * containers open files and execute a program without a pause while the
+ * module comes and goes.
+ */
+
+#include "common.h"
+
+#define RELOADS 50
+
+/* Longest wait, in milliseconds, for every worker to make progress. */
+#define PROGRESS_TIMEOUT_MS 60000
+
+static const enum context worker_contexts[] = {
+	CTX_HOST,
+	CTX_PIDNS,
+	CTX_USERNS,
+};
+
+#define WORKERS ARRAY_SIZE(worker_contexts)
+
+struct worker {
+	/* Inputs. */
+	const int *stop;
+	char file[PATH_MAX];
+	char helper[PATH_MAX];
+	/* Outputs. */
+	unsigned long loops;
+	unsigned long failures;
+	char first_failure[128];
+};
+
+/* Shared between the test and its workers. */
+struct reload_shared {
+	int stop;
+	struct worker worker[WORKERS];
+};
+
+static void worker_failed(struct worker *w, const char *what, int err)
+{
+	if (!w->failures++)
+		snprintf(w->first_failure, sizeof(w->first_failure),
+			 "%s: %s (loop %lu)", what, strerror(err), w->loops);
+}
+
+static void worker_loop(struct worker *w)
+{
+	int fd, ret;
+
+	fd = open(w->file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		worker_failed(w, "open for write", errno);
+	else if (write(fd, "x", 1) != 1)
+		worker_failed(w, "write", errno);
+	if (fd >= 0 && close(fd))
+		worker_failed(w, "close", errno);
+
+	fd = open(w->file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		worker_failed(w, "open for read", errno);
+	else if (close(fd))
+		worker_failed(w, "close", errno);
+
+	errno = 0;
+	ret = run_program(w->helper);
+	if (ret)
+		worker_failed(w, "fork and execve", ret < 0 ? errno : ECHILD);
+
+	__atomic_add_fetch(&w->loops, 1, __ATOMIC_RELEASE);
+}
+
+static int worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	while (!__atomic_load_n(w->stop, __ATOMIC_ACQUIRE))
+		worker_loop(w);
+	return 0;
+}
+
+FIXTURE(reload)
+{
+	char dir[PATH_MAX];
+	struct reload_shared *sh;
+	pid_t pid[WORKERS];
+};
+
+FIXTURE_SETUP(reload)
+{
+	const char *why = module_unavailable(true);
+	char helper[PATH_MAX];
+	unsigned int i;
+
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, helper_path(helper, sizeof(helper)));
+	if (access(helper, X_OK))
+		SKIP(return, "%.200s is missing", helper);
+	ensure_loaded(_metadata);
+	prepare_tmpfs(_metadata, self->dir);
+
+	self->sh = shared_alloc(sizeof(*self->sh));
+	ASSERT_NE(NULL, self->sh);
+	for (i = 0; i < WORKERS; i++) {
+		struct worker *w = &self->sh->worker[i];
+
+		w->stop = &self->sh->stop;
+		ASSERT_GT(sizeof(w->file),
+			  (size_t)snprintf(w->file, sizeof(w->file),
+					   "%s/worker%u", self->dir, i));
+		strcpy(w->helper, helper);
+	}
+}
+
+FIXTURE_TEARDOWN_PARENT(reload)
+{
+	unsigned int i;
+	int status;
+
+	if (self->sh)
+		__atomic_store_n(&self->sh->stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < WORKERS; i++) {
+		/* Killing a pid namespace's parent kills its pid 1 too. */
+		if (self->pid[i] > 0 && waitpid(self->pid[i], &status, WNOHANG) == 0) {
+			usleep(200000);
+			kill(self->pid[i], SIGKILL);
+			waitpid(self->pid[i], &status, 0);
+		}
+	}
+	restore_module(_metadata);
+	cleanup_tmpfs(_metadata, self->dir);
+}
+
+static unsigned long loops(const struct worker *w)
+{
+	return __atomic_load_n(&w->loops, __ATOMIC_ACQUIRE);
+}
+
+/* Waits until every worker has gone through its loop once more. */
+static void wait_progress(struct __test_metadata *const _metadata,
+			  FIXTURE_DATA(reload) *self, const char *phase)
+{
+	unsigned long start[WORKERS];
+	unsigned int i, ms;
+	int status;
+
+	for (i = 0; i < WORKERS; i++)
+		start[i] = loops(&self->sh->worker[i]);
+	for (i = 0; i < WORKERS; i++) {
+		for (ms = 0; loops(&self->sh->worker[i]) <= start[i]; ms++) {
+			ASSERT_EQ(0, waitpid(self->pid[i], &status, WNOHANG))
+			{
+				TH_LOG("%s worker ended (%d) %s",
+				       context_name(worker_contexts[i]),
+				       wait_status_code(status), phase);
+				self->pid[i] = 0;
+			}
+			ASSERT_GT(PROGRESS_TIMEOUT_MS, (int)ms)
+			{
+				TH_LOG("%s worker stalled %s",
+				       context_name(worker_contexts[i]), phase);
+			}
+			usleep(1000);
+		}
+	}
+}
+
+TEST_F_TIMEOUT(reload, while_busy, 900)
+{
+	char phase[64];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < WORKERS; i++) {
+		self->pid[i] = spawn_in_context(worker_contexts[i], worker_main,
+						&self->sh->worker[i]);
+		ASSERT_LT(0, self->pid[i]);
+	}
+	wait_progress(_metadata, self, "before the first unload");
+
+	for (i = 0; i < RELOADS; i++) {
+		ASSERT_EQ(0, unload_module())
+		{
+			TH_LOG("unload %u: %s", i, strerror(errno));
+		}
+		snprintf(phase, sizeof(phase), "after unload %u", i);
+		wait_progress(_metadata, self, phase);
+
+		/* Every other time, the host's tasks go through the rules too. */
+		ASSERT_EQ(0, load_module(i % 2 ? "" : "scope=2"))
+		{
+			TH_LOG("load %u: %s", i, strerror(errno));
+		}
+		snprintf(phase, sizeof(phase), "after load %u", i);
+		wait_progress(_metadata, self, phase);
+	}
+
+	__atomic_store_n(&self->sh->stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < WORKERS; i++) {
+		const struct worker *w = &self->sh->worker[i];
+
+		ret = wait_context(self->pid[i]);
+		self->pid[i] = 0;
+		EXPECT_EQ(0, ret);
+		EXPECT_EQ(0UL, w->failures)
+		{
+			TH_LOG("%s worker: %lu of %lu loops failed, first %s",
+			       context_name(worker_contexts[i]), w->failures,
+			       w->loops, w->first_failure);
+		}
+		TH_LOG("%s worker: %lu loops", context_name(worker_contexts[i]),
+		       w->loops);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,107 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-guest.sh - run bulwark's selftests in the test VM
+#
+# Usage, as root, from the repository's root, in a throw-away guest:
+#   selftests/run-guest.sh KO_PATH
+#
+# Loads KO_PATH, then runs every test program in build/selftests, and
+# locked_test last: it locks bulwark until reboot.  Each program's output
+# goes to stdout and to /out/<name>.tap.  Exits 0 only if every program
+# passed.
+#
+# Environment: BULWARK_SELFTESTS (default build/selftests), BULWARK_OUT
+# (default /out).  The tests get BULWARK_KO, the module's absolute path.
+
+set -eu
+
+PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+SELFTESTS=${BULWARK_SELFTESTS:-build/selftests}
+OUT=${BULWARK_OUT:-/out}
+LAST=locked_test
+
+passed=0
+failed=0
+failures=
+
+log() {
+	printf 'run-guest: %s\n' "$*"
+}
+
+die() {
+	log "error: $*" >&2
+	exit 1
+}
+
+fail() {
+	log "$*"
+	failed=$((failed + 1))
+	failures="$failures $name"
+}
+
+# run_test PROGRAM: runs it, tees its TAP output and judges it.
+run_test() {
+	prog=$1
+	name=${prog##*/}
+	tap=$OUT/$name.tap
+	status=$(mktemp)
+
+	log "running $name"
+	{
+		rc=0
+		"$prog" || rc=$?
+		echo "$rc" >"$status"
+	} 2>&1 | tee "$tap" || log "warning: could not write $tap"
+	rc=$(cat "$status")
+	rm -f "$status"
+
+	if [ "$rc" -gt 128 ]; then
+		fail "CRASH $name: killed by signal $((rc - 128))"
+	elif ! grep -q '^# Totals:' "$tap"; then
+		fail "CRASH $name: exited with $rc before its summary line"
+	elif [ "$rc" -eq 0 ] || [ "$rc" -eq 4 ]; then
+		log "PASS $name"
+		passed=$((passed + 1))
+	else
+		fail "FAIL $name: exit status $rc"
+	fi
+
+	# Tests that unload bulwark must load it again, even when failing.
+	if [ ! -d /sys/module/bulwark ]; then
+		fail "FAIL $name: left bulwark unloaded; loading it again"
+		insmod "$BULWARK_KO" || die "cannot load $BULWARK_KO again"
+	fi
+}
+
+[ $# -eq 1 ] || die "usage: $0 KO_PATH"
+case $1 in
+/*) BULWARK_KO=$1 ;;
+*) BULWARK_KO=$(pwd)/$1 ;;
+esac
+export BULWARK_KO
+
+[ "$(id -u)" -eq 0 ] || die "must run as root"
+[ -r "$BULWARK_KO" ] || die "cannot read $BULWARK_KO"
+[ -d "$SELFTESTS" ] || die "no $SELFTESTS: run make -C selftests first"
+[ -x "$SELFTESTS/$LAST" ] || die "no $SELFTESTS/$LAST"
+mkdir -p "$OUT"
+
+if [ -d /sys/module/bulwark ]; then
+	rmmod bulwark || die "cannot unload the bulwark already loaded"
+fi
+insmod "$BULWARK_KO" || die "cannot load $BULWARK_KO"
+log "loaded $BULWARK_KO ($(cat /sys/kernel/bulwark/version 2>/dev/null || echo '?'))"
+
+found=0
+for prog in "$SELFTESTS"/*_test; do
+	[ -x "$prog" ] || continue
+	[ "${prog##*/}" = "$LAST" ] && continue
+	found=$((found + 1))
+	run_test "$prog"
+done
+[ "$found" -gt 0 ] || die "no test programs in $SELFTESTS"
+run_test "$SELFTESTS/$LAST"
+
+log "$passed passed, $failed failed${failures:+:$failures}"
+[ "$failed" -eq 0 ]
