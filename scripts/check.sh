@@ -97,7 +97,7 @@ else
 	pass "checkpatch --strict"
 fi
 
-# shellcheck on every shell script.
+# Lint every shell script with shellcheck.
 log=$logs/shellcheck.log
 set -- scripts/*.sh selftests/*.sh .ci/run
 if [ -e scripts/bulwarkctl ]; then
