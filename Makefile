@@ -6,6 +6,7 @@
 #   make check              install what is needed, build for every
 #                           supported kernel, lint, run the VM selftests
 #   make demo               boot a VM and replay the attacks
+#   make bench              measure the cost, loaded against unloaded
 #   make install            install bulwark.ko into the running kernel's tree
 #   make dkms-install       register, build and install with DKMS
 
@@ -15,7 +16,7 @@ export BULWARK_CACHE
 
 VERSION := $(shell sed -n 's/^\#define BULWARK_VERSION "\(.*\)"/\1/p' module/common.h)
 
-.PHONY: all modules clean check demo install dkms-install selftests
+.PHONY: all modules clean check demo bench install dkms-install selftests
 
 all: modules
 
@@ -46,3 +47,6 @@ check:
 
 demo:
 	sh scripts/demo.sh
+
+bench:
+	sh scripts/bench.sh

@@ -67,34 +67,36 @@ void bulwark_hook_leave(void)
  * One ftrace_ops serves every function, so that there is one trampoline
  * and one grace period at unload; @ip, the function's __fentry__ site,
  * names the hook: it is the function's start, or follows its ENDBR.
+ *
+ * The hook's "want" test comes first: it is what turns away the common
+ * case (a host task, a rule that is off) at the least cost.  A call that
+ * comes from this module is a handler calling the original: it is let
+ * through.  Only then is ftrace's recursion lock taken for the redirect.
  */
 static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops,
 				struct ftrace_regs *fregs)
 {
-	struct bulwark_hook *hook;
+	struct bulwark_hook *hook = NULL;
 	size_t i;
 	int bit;
 
-	/* The handler's own call of the original: let it through. */
+	for (i = 0; i < table_len; i++) {
+		if (ip - table[i].addr <= BULWARK_ENDBR_SIZE) {
+			hook = &table[i];
+			break;
+		}
+	}
+	if (!hook || (hook->want && !hook->want(fregs)))
+		return;
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
 
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
-
-	for (i = 0; i < table_len; i++) {
-		hook = &table[i];
-		if (ip - hook->addr > BULWARK_ENDBR_SIZE)
-			continue;
-		if ((!hook->want || hook->want(fregs)) &&
-		    percpu_ref_tryget_live(&inflight))
-			bulwark_fregs_set_ip(fregs,
-					     (unsigned long)hook->handler);
-		break;
-	}
-
+	if (percpu_ref_tryget_live(&inflight))
+		bulwark_fregs_set_ip(fregs, (unsigned long)hook->handler);
 	ftrace_test_recursion_unlock(bit);
 }
 
