@@ -152,11 +152,10 @@ static int param_set_knob(const char *val, const struct kernel_param *kp)
 {
 	const struct ctl_table *knob = kp->arg;
 	unsigned long ul;
-	int err;
 
-	err = kstrtoul(val, 0, &ul);
-	if (err)
-		return err;
+	/* Out of range is out of range, however far: EINVAL, not ERANGE. */
+	if (kstrtoul(val, 0, &ul))
+		return -EINVAL;
 	if (knob->maxlen == sizeof(unsigned long)) {
 		if (ul < *(unsigned long *)knob->extra1 ||
 		    ul > *(unsigned long *)knob->extra2)

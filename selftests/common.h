@@ -70,12 +70,6 @@
 /* Per-test timeout, in seconds, for tests that load or unload the module. */
 #define MODULE_TIMEOUT 180
 
-/* Exit code of a context child whose namespace or credential setup failed. */
-#define CTX_SETUP_FAILED 125
-
-/* An unprivileged identity for the "reads are allowed to all" checks. */
-#define NOBODY_ID 65534
-
 /* The knobs of SPEC "sysctl": /proc/sys/kernel/bulwark/<name>. */
 struct knob {
 	const char *name;
@@ -182,7 +176,7 @@ static int __maybe_unused read_u64_file(const char *path,
 	return parse_u64_line(buf, val);
 }
 
-static void knob_path(char *buf, size_t size, const char *name)
+static void __maybe_unused knob_path(char *buf, size_t size, const char *name)
 {
 	snprintf(buf, size, SYSCTL_DIR "/%s", name);
 }
@@ -305,187 +299,6 @@ static __maybe_unused void *shared_alloc(size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/* --- Contexts: who runs an operation. --- */
-
-enum context {
-	/* A plain child of the test: host root with every capability. */
-	CTX_HOST,
-	/* Pid 1 of a new pid namespace, still root in the initial userns. */
-	CTX_PIDNS,
-	/* A new user namespace where uid 0 and gid 0 map to 0 and 0. */
-	CTX_USERNS,
-	/* Both: pid 1 of a pid namespace owned by a new user namespace. */
-	CTX_USERNS_PIDNS,
-	/* Host uid 0 without CAP_SYS_ADMIN (nor a way to get it back). */
-	CTX_NO_SYS_ADMIN,
-	/* uid and gid NOBODY_ID, no capabilities. */
-	CTX_UNPRIV,
-};
-
-static __maybe_unused const char *context_name(enum context ctx)
-{
-	switch (ctx) {
-	case CTX_HOST:
-		return "host";
-	case CTX_PIDNS:
-		return "pid namespace";
-	case CTX_USERNS:
-		return "user namespace";
-	case CTX_USERNS_PIDNS:
-		return "user and pid namespaces";
-	case CTX_NO_SYS_ADMIN:
-		return "uid 0 without CAP_SYS_ADMIN";
-	case CTX_UNPRIV:
-		return "unprivileged user";
-	}
-	return "?";
-}
-
-static int enter_userns(void)
-{
-	if (unshare(CLONE_NEWUSER))
-		return -1;
-	/* Without CAP_SETGID in the parent, gid_map needs setgroups denied. */
-	if (write_file("/proc/self/setgroups", 0, "deny", 4) != 4 ||
-	    write_file("/proc/self/gid_map", 0, "0 0 1", 5) != 5 ||
-	    write_file("/proc/self/uid_map", 0, "0 0 1", 5) != 5)
-		return -1;
-	return 0;
-}
-
-/* Removes @cap from the bounding, inheritable, permitted, effective sets. */
-static int drop_capability(unsigned int cap)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	const unsigned int i = CAP_TO_INDEX(cap);
-
-	if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
-		return -1;
-	if (syscall(__NR_capget, &hdr, data))
-		return -1;
-	data[i].effective &= ~CAP_TO_MASK(cap);
-	data[i].permitted &= ~CAP_TO_MASK(cap);
-	data[i].inheritable &= ~CAP_TO_MASK(cap);
-	return syscall(__NR_capset, &hdr, data);
-}
-
-/* Changing every uid from 0 to non-zero clears all capability sets. */
-static int become_unprivileged(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY_ID, NOBODY_ID, NOBODY_ID) ||
-	    setresuid(NOBODY_ID, NOBODY_ID, NOBODY_ID))
-		return -1;
-	return 0;
-}
-
-static int wait_status_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return -1;
-}
-
-/* Forks, then runs @fn in a new pid namespace, as its pid 1. */
-static void __attribute__((noreturn))
-run_as_pid1(int (*fn)(void *), void *arg)
-{
-	int status;
-	pid_t pid;
-
-	if (unshare(CLONE_NEWPID))
-		_exit(CTX_SETUP_FAILED);
-	pid = fork();
-	if (pid < 0)
-		_exit(CTX_SETUP_FAILED);
-	if (pid == 0) {
-		/* Dies with the intermediate process, e.g. on teardown. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		_exit(fn(arg));
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		_exit(CTX_SETUP_FAILED);
-	_exit(wait_status_code(status));
-}
-
-/*
- * Starts @fn(@arg) in a child process that first enters @ctx.  The child's
- * exit code is @fn's return value, or CTX_SETUP_FAILED when entering @ctx
- * failed.  Returns the pid for wait_context(), or -1.
- */
-static pid_t __maybe_unused spawn_in_context(enum context ctx,
-					     int (*fn)(void *), void *arg)
-{
-	pid_t pid;
-	int ret = 0;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid != 0)
-		return pid;
-
-	switch (ctx) {
-	case CTX_HOST:
-		break;
-	case CTX_PIDNS:
-		run_as_pid1(fn, arg);
-	case CTX_USERNS:
-		ret = enter_userns();
-		break;
-	case CTX_USERNS_PIDNS:
-		if (enter_userns())
-			_exit(CTX_SETUP_FAILED);
-		run_as_pid1(fn, arg);
-	case CTX_NO_SYS_ADMIN:
-		ret = drop_capability(CAP_SYS_ADMIN);
-		break;
-	case CTX_UNPRIV:
-		ret = become_unprivileged();
-		break;
-	}
-	if (ret)
-		_exit(CTX_SETUP_FAILED);
-	_exit(fn(arg));
-}
-
-/* Waits for a spawn_in_context() child: its exit code, 128 + signal, or -1. */
-static int __maybe_unused wait_context(pid_t pid)
-{
-	int status;
-
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return wait_status_code(status);
-}
-
-static int __maybe_unused run_in_context(enum context ctx, int (*fn)(void *),
-					 void *arg)
-{
-	return wait_context(spawn_in_context(ctx, fn, arg));
-}
-
-/* Runs @path with no arguments in a child; its exit code, 128 + signal, or -1. */
-static int __maybe_unused run_program(const char *path)
-{
-	char *const argv[] = { (char *)path, NULL };
-	char *const envp[] = { NULL };
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid == 0) {
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return wait_status_code(status);
-}
-
 /* --- Harness helpers: call them from the test process only. --- */
 
 static unsigned long long __maybe_unused
@@ -547,82 +360,30 @@ static void __maybe_unused reload_module(struct __test_metadata *const _metadata
 
 /*
  * For teardowns: leaves the module loaded with its default values, as the
- * next test expects.  Never ASSERTs, so that it is safe in any teardown.
+ * next test expects.
+ *
+ * Teardowns use no ASSERT, and no EXPECT with a handler block: after a
+ * failed ASSERT in the test, the harness leaves _metadata->trigger set, and
+ * the next handler block would run even though its EXPECT passed.
  */
 static void __maybe_unused restore_module(struct __test_metadata *const _metadata)
 {
-	if (module_loaded()) {
-		EXPECT_EQ(0, unload_module())
-		{
-			TH_LOG("Failed to unload %s: %s", MODULE_NAME,
-			       strerror(errno));
-			return;
-		}
-	}
-	EXPECT_EQ(0, load_module(""))
-	{
-		TH_LOG("Failed to reload %s: %s", getenv("BULWARK_KO"),
-		       strerror(errno));
-	}
-}
-
-/* What a context child did with the knobs, in memory shared with the test. */
-struct access_report {
-	bool write;
-	unsigned long long attempt[KNOB_COUNT];
-	struct {
-		ssize_t write_ret;
-		int write_errno;
-		int read_ret;
-		int read_errno;
-		unsigned long long value;
-	} knob[KNOB_COUNT];
-};
-
-/* In the child: writes each knob if asked to, then reads it. */
-static int access_knobs(void *arg)
-{
-	struct access_report *const r = arg;
-	int i;
-
-	for (i = 0; i < KNOB_COUNT; i++) {
-		if (r->write) {
-			errno = 0;
-			r->knob[i].write_ret =
-				write_knob_u64(knobs[i].name, r->attempt[i]);
-			r->knob[i].write_errno = errno;
-		}
-		errno = 0;
-		r->knob[i].read_ret =
-			read_knob(knobs[i].name, &r->knob[i].value);
-		r->knob[i].read_errno = errno;
-	}
-	return 0;
-}
-
-/*
- * Has a child in @ctx write @attempt[i] to each knob (or only read them when
- * @attempt is NULL).  Returns the report, or NULL after SKIP() when @ctx
- * cannot be entered.
- */
-static __maybe_unused struct access_report *
-run_access(struct __test_metadata *const _metadata, const enum context ctx,
-	   const unsigned long long *attempt)
-{
-	struct access_report *r = shared_alloc(sizeof(*r));
 	int ret;
 
-	ASSERT_NE(NULL, r);
-	if (attempt) {
-		r->write = true;
-		memcpy(r->attempt, attempt, sizeof(r->attempt));
+	if (module_loaded()) {
+		ret = unload_module();
+		if (ret)
+			TH_LOG("Failed to unload %s: %s", MODULE_NAME,
+			       strerror(errno));
+		EXPECT_EQ(0, ret);
+		if (ret)
+			return;
 	}
-	ret = run_in_context(ctx, access_knobs, r);
-	if (ret == CTX_SETUP_FAILED)
-		SKIP(return NULL, "cannot enter the %s context",
-		     context_name(ctx));
-	ASSERT_EQ(0, ret);
-	return r;
+	ret = load_module("");
+	if (ret)
+		TH_LOG("Failed to reload %s: %s", getenv("BULWARK_KO"),
+		       strerror(errno));
+	EXPECT_EQ(0, ret);
 }
 
 /*
@@ -686,13 +447,17 @@ static void __maybe_unused prepare_tmpfs(struct __test_metadata *const _metadata
 static void __maybe_unused cleanup_tmpfs(struct __test_metadata *const _metadata,
 					 const char *dir)
 {
+	int ret;
+
 	if (!dir[0])
 		return;
 	umount2(dir, MNT_DETACH);
-	EXPECT_EQ(0, rmdir(dir))
-	{
+	ret = rmdir(dir);
+	if (ret)
 		TH_LOG("Failed to remove %s: %s", dir, strerror(errno));
-	}
+	EXPECT_EQ(0, ret);
 }
+
+#include "context.h"
 
 #endif /* BULWARK_SELFTESTS_COMMON_H */

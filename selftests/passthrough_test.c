@@ -239,6 +239,12 @@ static void exec_op(struct battery *b, const char *name, bool must_pass,
 		return;
 	}
 	pid = fork();
+	if (pid < 0) {
+		record(b, name, -1, errno, 0, must_pass);
+		close(pfd[0]);
+		close(pfd[1]);
+		return;
+	}
 	if (pid == 0) {
 		syscall(__NR_execveat, dirfd, path, argv, envp, flags);
 		err = errno;
@@ -247,11 +253,11 @@ static void exec_op(struct battery *b, const char *name, bool must_pass,
 		_exit(127);
 	}
 	close(pfd[1]);
-	if (pid < 0 || read(pfd[0], &err, sizeof(err)) != sizeof(err))
-		err = pid < 0 ? errno : 0;
+	/* Nothing to read: close-on-exec closed the pipe, the exec worked. */
+	if (read(pfd[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
 	close(pfd[0]);
-	if (pid > 0)
-		waitpid(pid, &status, 0);
+	waitpid(pid, &status, 0);
 	ok = !err && WIFEXITED(status) && WEXITSTATUS(status) == code;
 	record(b, name, ok ? 0 : -1, err, wait_status_code(status), must_pass);
 }
@@ -548,9 +554,9 @@ static void assert_same(struct __test_metadata *const _metadata,
 		ASSERT_STREQ(x->name, y->name);
 		EXPECT_TRUE(x->ret == y->ret && x->err == y->err && x->aux == y->aux)
 		{
-			TH_LOG("%s with %s: %s gave %ld (%s, %ld), %ld (%s, %ld) without bulwark",
-			       y->name, state, y->name, y->ret, strerror(y->err),
-			       y->aux, x->ret, strerror(x->err), x->aux);
+			TH_LOG("%s: %ld (%s, aux %ld) with bulwark %s, %ld (%s, aux %ld) without",
+			       y->name, y->ret, strerror(y->err), y->aux, state,
+			       x->ret, strerror(x->err), x->aux);
 		}
 	}
 }
@@ -588,9 +594,11 @@ TEST_F_TIMEOUT(passthrough, same_as_without_module, MODULE_TIMEOUT)
 		{
 			TH_LOG("loading with \"%s\": %s", s->params, strerror(errno));
 		}
-		ASSERT_EQ(s->miner_mode, get_knob(_metadata, "miner_mode"));
-		ASSERT_EQ(s->keys_mode, get_knob(_metadata, "keys_mode"));
-		ASSERT_EQ(s->scope, get_knob(_metadata, "scope"));
+		ASSERT_EQ(s->miner_mode,
+			  get_knob(_metadata, knobs[KNOB_MINER_MODE].name));
+		ASSERT_EQ(s->keys_mode,
+			  get_knob(_metadata, knobs[KNOB_KEYS_MODE].name));
+		ASSERT_EQ(s->scope, get_knob(_metadata, knobs[KNOB_SCOPE].name));
 		if (!run_battery(_metadata, self, variant->ctx, b))
 			return;
 		assert_same(_metadata, base, b, s->name);

@@ -82,10 +82,11 @@ static int worker_main(void *arg)
 	return 0;
 }
 
+/* Shared with the workers, and with the harness's parent for teardown. */
 FIXTURE(reload)
 {
 	char dir[PATH_MAX];
-	struct reload_shared *sh;
+	struct reload_shared sh;
 	pid_t pid[WORKERS];
 };
 
@@ -103,12 +104,10 @@ FIXTURE_SETUP(reload)
 	ensure_loaded(_metadata);
 	prepare_tmpfs(_metadata, self->dir);
 
-	self->sh = shared_alloc(sizeof(*self->sh));
-	ASSERT_NE(NULL, self->sh);
 	for (i = 0; i < WORKERS; i++) {
-		struct worker *w = &self->sh->worker[i];
+		struct worker *w = &self->sh.worker[i];
 
-		w->stop = &self->sh->stop;
+		w->stop = &self->sh.stop;
 		ASSERT_GT(sizeof(w->file),
 			  (size_t)snprintf(w->file, sizeof(w->file),
 					   "%s/worker%u", self->dir, i));
@@ -116,20 +115,34 @@ FIXTURE_SETUP(reload)
 	}
 }
 
+/*
+ * Stops a worker: the teardown's process may be its parent, or (when the
+ * harness's parent runs the teardown) not even its ancestor any more.
+ */
+static void stop_worker(const pid_t pid)
+{
+	int i, status;
+
+	for (i = 0; i < 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return;
+		if (kill(pid, 0) && errno == ESRCH)
+			return;
+		usleep(10000);
+	}
+	/* Killing a pid namespace's parent kills its pid 1 too. */
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+
 FIXTURE_TEARDOWN_PARENT(reload)
 {
 	unsigned int i;
-	int status;
 
-	if (self->sh)
-		__atomic_store_n(&self->sh->stop, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&self->sh.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < WORKERS; i++) {
-		/* Killing a pid namespace's parent kills its pid 1 too. */
-		if (self->pid[i] > 0 && waitpid(self->pid[i], &status, WNOHANG) == 0) {
-			usleep(200000);
-			kill(self->pid[i], SIGKILL);
-			waitpid(self->pid[i], &status, 0);
-		}
+		if (self->pid[i] > 0)
+			stop_worker(self->pid[i]);
 	}
 	restore_module(_metadata);
 	cleanup_tmpfs(_metadata, self->dir);
@@ -149,9 +162,9 @@ static void wait_progress(struct __test_metadata *const _metadata,
 	int status;
 
 	for (i = 0; i < WORKERS; i++)
-		start[i] = loops(&self->sh->worker[i]);
+		start[i] = loops(&self->sh.worker[i]);
 	for (i = 0; i < WORKERS; i++) {
-		for (ms = 0; loops(&self->sh->worker[i]) <= start[i]; ms++) {
+		for (ms = 0; loops(&self->sh.worker[i]) <= start[i]; ms++) {
 			ASSERT_EQ(0, waitpid(self->pid[i], &status, WNOHANG))
 			{
 				TH_LOG("%s worker ended (%d) %s",
@@ -177,7 +190,7 @@ TEST_F_TIMEOUT(reload, while_busy, 900)
 
 	for (i = 0; i < WORKERS; i++) {
 		self->pid[i] = spawn_in_context(worker_contexts[i], worker_main,
-						&self->sh->worker[i]);
+						&self->sh.worker[i]);
 		ASSERT_LT(0, self->pid[i]);
 	}
 	wait_progress(_metadata, self, "before the first unload");
@@ -199,9 +212,9 @@ TEST_F_TIMEOUT(reload, while_busy, 900)
 		wait_progress(_metadata, self, phase);
 	}
 
-	__atomic_store_n(&self->sh->stop, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&self->sh.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < WORKERS; i++) {
-		const struct worker *w = &self->sh->worker[i];
+		const struct worker *w = &self->sh.worker[i];
 
 		ret = wait_context(self->pid[i]);
 		self->pid[i] = 0;

@@ -144,14 +144,15 @@ FIXTURE_TEARDOWN_PARENT(knob)
 {
 	const char *name = knobs[variant->index].name;
 	unsigned long long now;
+	ssize_t ret;
 
 	if (!module_loaded() || read_knob(name, &now) || now == self->saved)
 		return;
-	EXPECT_LT(0, write_knob_u64(name, self->saved))
-	{
+	ret = write_knob_u64(name, self->saved);
+	if (ret < 0)
 		TH_LOG("Failed to restore %s to %llu: %s", name, self->saved,
 		       strerror(errno));
-	}
+	EXPECT_LT(0, ret);
 }
 
 TEST_F(knob, file_mode)
@@ -159,8 +160,7 @@ TEST_F(knob, file_mode)
 	char path[PATH_MAX];
 	struct stat st;
 
-	snprintf(path, sizeof(path), SYSCTL_DIR "/%s",
-		 knobs[variant->index].name);
+	knob_path(path, sizeof(path), knobs[variant->index].name);
 	ASSERT_EQ(0, stat(path, &st));
 	ASSERT_TRUE(S_ISREG(st.st_mode));
 	ASSERT_EQ(0644U, st.st_mode & 07777);
