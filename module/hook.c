@@ -5,16 +5,28 @@
  * A loadable module cannot register an LSM, so bulwark redirects the
  * kernel's security_*() functions with ftrace, the way livepatch does:
  * an IPMODIFY ftrace_ops on the function's __fentry__ site changes the
- * return address of the trampoline to bulwark's handler, which then
- * calls the original function through its own start.  That second
- * call passes through the same ftrace site again; it is recognised by
- * its caller lying inside this module and left alone.
+ * address the trampoline returns to, so that bulwark's handler runs
+ * instead.  The handler calls the original through its own start; that
+ * call passes through the same ftrace site again, is recognised by its
+ * caller lying inside this module, and is left alone.
+ *
+ * Calling the original: on IBT kernels, objtool seals the ENDBR of every
+ * function whose address the kernel never takes, which includes most
+ * security_*() functions, so an indirect call to their start would fault
+ * on CPUs that enforce IBT.  Handlers therefore call a gate: a function
+ * of this module (an ordinary indirect-call target), whose own __fentry__
+ * site the same ftrace_ops redirects to the original's start.  ftrace
+ * leaves its trampoline with a return, which IBT does not check, and the
+ * original then returns straight to the handler.  Addresses are found
+ * with kprobes, for the same reason: kallsyms_lookup_name() is neither
+ * exported nor safe to call indirectly.
  *
  * Lifetime: a call is "in flight" from the moment the callback decides
  * to redirect it until its handler calls bulwark_hook_leave().  A
- * percpu_ref counts those calls; removal unregisters every ftrace_ops
- * (no new redirect can start), kills the ref and waits for the calls in
- * flight, which may sleep, to leave.  A task may still be on the last
+ * percpu_ref counts those calls.  Removal kills the ref, so that no new
+ * call is redirected, and waits for the calls in flight, which may
+ * sleep, to leave; their gates keep working meanwhile.  It then
+ * unregisters the ftrace_ops.  A task may still be on the last
  * instructions of a handler after it dropped its reference, so removal
  * ends with synchronize_rcu_tasks(): every task has then passed a
  * voluntary context switch, which the tail of a handler never makes.
@@ -64,9 +76,10 @@ void bulwark_hook_leave(void)
 }
 
 /*
- * One ftrace_ops serves every function, so that there is one trampoline
- * and one grace period at unload; @ip, the function's __fentry__ site,
- * names the hook: it is the function's start, or follows its ENDBR.
+ * One ftrace_ops serves every hooked function, so that there is one
+ * trampoline and one grace period for them at unload; @ip, the
+ * function's __fentry__ site, names the hook: it is the function's
+ * start, or follows its ENDBR.
  *
  * The hook's "want" test comes first: it is what turns away the common
  * case (a host task, a rule that is off) at the least cost.  A call that
@@ -100,62 +113,101 @@ static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
+/*
+ * At a gate, a handler wants its original: send it to the original's
+ * start, always.  The gates' ftrace_ops is registered before, and
+ * unregistered after, the one that sends calls to the handlers.
+ */
+static void notrace gate_ftrace(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *ops,
+				struct ftrace_regs *fregs)
+{
+	size_t i;
+
+	for (i = 0; i < table_len; i++) {
+		if (ip - table[i].gate <= BULWARK_ENDBR_SIZE) {
+			bulwark_fregs_set_ip(fregs, table[i].addr);
+			return;
+		}
+	}
+}
+
 static struct ftrace_ops hook_ops = {
 	.func = hook_ftrace,
 	.flags = BULWARK_FTRACE_OPS_FLAGS,
 };
 
+static struct ftrace_ops gate_ops = {
+	.func = gate_ftrace,
+	.flags = BULWARK_FTRACE_OPS_FLAGS,
+};
+
 /*
- * kallsyms_lookup_name() is not exported; find it once with a kprobe.
- * On IBT kernels the kprobe lands past the ENDBR, so step back to the
- * function's start and check that kallsyms names that address as the
- * start of kallsyms_lookup_name.
+ * Gates: distinct bodies (ICF must not merge them), never run while the
+ * hooks are installed; if one ever did, the call is refused.
  */
-static unsigned long (*lookup_name)(const char *name);
-
-static int find_lookup_name(void)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	char sym[KSYM_SYMBOL_LEN];
-	unsigned long addr;
-	int err;
-
-	err = register_kprobe(&kp);
-	if (err) {
-		pr_err("cannot locate kallsyms_lookup_name: register_kprobe error %d\n",
-		       err);
-		return err;
+#define GATE(n)								\
+	static noinline int gate_##n(void)				\
+	{								\
+		WARN_ONCE(1, "gate %d ran unredirected\n", n);		\
+		return -EPERM;						\
 	}
+
+GATE(0) GATE(1) GATE(2) GATE(3) GATE(4) GATE(5) GATE(6) GATE(7)
+GATE(8) GATE(9) GATE(10) GATE(11) GATE(12) GATE(13) GATE(14) GATE(15)
+GATE(16) GATE(17) GATE(18) GATE(19) GATE(20) GATE(21) GATE(22) GATE(23)
+
+static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
+	gate_0, gate_1, gate_2, gate_3, gate_4, gate_5, gate_6, gate_7,
+	gate_8, gate_9, gate_10, gate_11, gate_12, gate_13, gate_14, gate_15,
+	gate_16, gate_17, gate_18, gate_19, gate_20, gate_21, gate_22, gate_23,
+};
+
+/*
+ * The start of function @name, found with a kprobe.  On IBT kernels the
+ * kprobe lands past an ENDBR; kallsyms must then name the address one
+ * ENDBR before as the start of @name.
+ */
+static unsigned long find_symbol(const char *name)
+{
+	struct kprobe kp = { .symbol_name = name };
+	char sym[KSYM_SYMBOL_LEN];
+	size_t len = strlen(name);
+	unsigned long addr;
+
+	if (register_kprobe(&kp))
+		return 0;
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
 
 	sprint_symbol(sym, addr);
-	if (strncmp(sym, "kallsyms_lookup_name+0x0/", 25)) {
+	if (strncmp(sym, name, len) || strncmp(sym + len, "+0x0/", 5)) {
 		addr -= BULWARK_ENDBR_SIZE;
 		sprint_symbol(sym, addr);
 	}
-	if (strncmp(sym, "kallsyms_lookup_name+0x0/", 25)) {
-		pr_err("cannot locate the start of kallsyms_lookup_name (%s)\n",
-		       sym);
-		return -ENOENT;
+	if (strncmp(sym, name, len) || strncmp(sym + len, "+0x0/", 5)) {
+		pr_err("cannot locate the start of %s (%s)\n", name, sym);
+		return 0;
 	}
-	lookup_name = (void *)addr;
-	return 0;
+	return addr;
 }
 
-static int resolve(struct bulwark_hook *hook)
+static int resolve(struct bulwark_hook *hook, size_t index)
 {
 	int err;
 
-	hook->addr = lookup_name(hook->name);
+	hook->addr = find_symbol(hook->name);
 	if (!hook->addr) {
 		if (hook->optional)
 			return 0;
 		pr_err("cannot hook %s: symbol not found\n", hook->name);
 		return -ENOENT;
 	}
-	*hook->orig = (void *)hook->addr;
+	hook->gate = (unsigned long)gates[index];
+	*hook->orig = gates[index];
 	err = ftrace_set_filter_ip(&hook_ops, hook->addr, 0, 0);
+	if (!err)
+		err = ftrace_set_filter_ip(&gate_ops, hook->gate, 0, 0);
 	if (err)
 		pr_err("cannot hook %s: ftrace_set_filter_ip error %d\n",
 		       hook->name, err);
@@ -166,14 +218,24 @@ static int resolve(struct bulwark_hook *hook)
  * Registering the shared ops failed: find and name the function(s) at
  * fault, typically one that another IPMODIFY user (a livepatch) owns.
  */
+static void notrace probe_ftrace(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *ops,
+				 struct ftrace_regs *fregs)
+{
+}
+
+/* Registered alone on one function at a time, to see who owns it. */
+static struct ftrace_ops probe = {
+	.func = probe_ftrace,
+	.flags = BULWARK_FTRACE_OPS_FLAGS,
+};
+
 static void diagnose(struct bulwark_hook *hooks, size_t count, int err)
 {
-	struct ftrace_ops probe = { .flags = BULWARK_FTRACE_OPS_FLAGS };
 	bool named = false;
 	size_t i;
 	int e;
 
-	probe.func = hook_ftrace;
 	for (i = 0; i < count; i++) {
 		if (!hooks[i].addr)
 			continue;
@@ -196,13 +258,14 @@ static void diagnose(struct bulwark_hook *hooks, size_t count, int err)
 		pr_err("cannot register the ftrace hooks: error %d\n", err);
 }
 
-/* Wait until no task can be in, or about to return into, a handler. */
+/*
+ * Stop redirecting and wait for the calls in flight: their gates must
+ * still work, so the ftrace_ops goes only once they have left.
+ */
 static void drain(void)
 {
 	percpu_ref_kill(&inflight);
 	wait_for_completion(&inflight_done);
-	synchronize_rcu_tasks();
-	percpu_ref_exit(&inflight);
 }
 
 /**
@@ -220,9 +283,8 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 	size_t i;
 	int err;
 
-	err = find_lookup_name();
-	if (err)
-		return err;
+	if (WARN_ON_ONCE(count > BULWARK_MAX_HOOKS))
+		return -E2BIG;
 
 	reinit_completion(&inflight_done);
 	err = percpu_ref_init(&inflight, inflight_release, 0, GFP_KERNEL);
@@ -230,21 +292,29 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 		return err;
 
 	for (i = 0; i < count; i++) {
-		err = resolve(&hooks[i]);
+		err = resolve(&hooks[i], i);
 		if (err)
-			goto out_free_filter;
+			goto out_free_filters;
 	}
 	table = hooks;
 	table_len = count;
+	err = register_ftrace_function(&gate_ops);
+	if (err) {
+		pr_err("cannot register the ftrace gates: error %d\n", err);
+		goto out_free_filters;
+	}
 	err = register_ftrace_function(&hook_ops);
 	if (err) {
 		diagnose(hooks, count, err);
-		goto out_free_filter;
+		goto out_unregister_gates;
 	}
 	return 0;
 
-out_free_filter:
+out_unregister_gates:
+	unregister_ftrace_function(&gate_ops);
+out_free_filters:
 	ftrace_free_filter(&hook_ops);
+	ftrace_free_filter(&gate_ops);
 	table = NULL;
 	table_len = 0;
 	percpu_ref_exit(&inflight);
@@ -262,11 +332,17 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 {
 	int err;
 
+	drain();
 	err = unregister_ftrace_function(&hook_ops);
+	if (!WARN_ON_ONCE(err))
+		err = unregister_ftrace_function(&gate_ops);
 	if (WARN_ON_ONCE(err))
 		pr_err("cannot unregister the ftrace hooks: error %d\n", err);
 	ftrace_free_filter(&hook_ops);
-	drain();
+	ftrace_free_filter(&gate_ops);
+	/* The tails of the handlers, after bulwark_hook_leave(). */
+	synchronize_rcu_tasks();
+	percpu_ref_exit(&inflight);
 	table = NULL;
 	table_len = 0;
 }

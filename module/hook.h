@@ -13,8 +13,8 @@
  * struct bulwark_hook - one kernel function redirected to a handler
  *
  * The table of hooks is static and lives as long as the module.  @addr
- * is owned by the hook layer and written only while the hooks are
- * installed (module init).
+ * and @gate are owned by the hook layer and written only while the
+ * hooks are installed (module init).
  */
 struct bulwark_hook {
 	/**
@@ -28,9 +28,10 @@ struct bulwark_hook {
 	 */
 	void *handler;
 	/**
-	 * @orig: where the address of the original function is stored
-	 * for @handler to call.  It is the function's own start, so the
-	 * call passes the ENDBR check of IBT kernels.
+	 * @orig: what @handler calls to run the original function.  The
+	 * hook layer stores there a gate of its own: a module function
+	 * whose __fentry__ ftrace sends to the original's own start (see
+	 * hook.c).
 	 */
 	void **orig;
 	/**
@@ -48,7 +49,14 @@ struct bulwark_hook {
 	 * @addr: resolved address of the function, 0 when absent.
 	 */
 	unsigned long addr;
+	/**
+	 * @gate: address of the gate stored in @orig.
+	 */
+	unsigned long gate;
 };
+
+/* The most hooks one table may have: there is one gate for each. */
+#define BULWARK_MAX_HOOKS 24
 
 int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count);
 void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count);
