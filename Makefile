@@ -9,14 +9,16 @@
 #   make bench              measure the cost, loaded against unloaded
 #   make install            install bulwark.ko into the running kernel's tree
 #   make dkms-install       register, build and install with DKMS
+#   make deb                build the bulwark-dkms package into DEB_OUT
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BULWARK_CACHE ?= /var/cache/bulwark
 export BULWARK_CACHE
+DEB_OUT ?= build/deb
 
 VERSION := $(shell sed -n 's/^\#define BULWARK_VERSION "\(.*\)"/\1/p' module/common.h)
 
-.PHONY: all modules clean check demo bench install dkms-install selftests
+.PHONY: all modules clean check demo bench install dkms-install deb selftests
 
 all: modules
 
@@ -31,13 +33,18 @@ install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a
 
+# The source tree without build products; dkms signs the module with its
+# MOK key (see Documentation/install.rst).
 dkms-install:
 	rm -rf /usr/src/bulwark-$(VERSION)
-	mkdir -p /usr/src/bulwark-$(VERSION)
-	cp -r Kbuild Makefile dkms.conf module /usr/src/bulwark-$(VERSION)/
-	dkms add -m bulwark -v $(VERSION) || true
+	sh scripts/dkms-src.sh /usr/src/bulwark-$(VERSION)
+	if [ -z "$$(dkms status -m bulwark -v $(VERSION))" ]; then \
+		dkms add -m bulwark -v $(VERSION); fi
 	dkms build -m bulwark -v $(VERSION)
 	dkms install -m bulwark -v $(VERSION)
+
+deb:
+	sh scripts/mkdeb.sh $(DEB_OUT)
 
 selftests:
 	$(MAKE) -C selftests

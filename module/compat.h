@@ -91,6 +91,24 @@
 #endif
 
 /*
+ * security_inode_setxattr() and security_inode_removexattr() take the
+ * mount's idmap since v6.3 ("fs: port xattr to mnt_idmap"), and the
+ * mount's user namespace from v5.12 ("commoncap: handle idmapped
+ * mounts") to v6.2; security_inode_set_acl() and _remove_acl(), new in
+ * v6.2, follow the same change.
+ */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#define BULWARK_XATTR_IDMAP struct mnt_idmap *idmap,
+#define BULWARK_XATTR_IDMAP_ARG idmap,
+#elif KERNEL_VERSION(5, 12, 0) <= LINUX_VERSION_CODE
+#define BULWARK_XATTR_IDMAP struct user_namespace *mnt_userns,
+#define BULWARK_XATTR_IDMAP_ARG mnt_userns,
+#else
+#define BULWARK_XATTR_IDMAP
+#define BULWARK_XATTR_IDMAP_ARG
+#endif
+
+/*
  * inode->i_ctime became private behind inode_get_ctime() in v6.6 ("fs:
  * add ctime accessors infrastructure").
  */

@@ -2,23 +2,160 @@
 /*
  * bulwark - which tasks are contained
  *
- * The rules apply to contained tasks only.  A task is contained when it
- * runs in a container's cgroup or, with scope >= 1, in a pid or user
- * namespace other than the initial one; scope 2 takes in every task.
- * These tests run in the ftrace callback, in atomic context, for every
- * hooked call, so they must be cheap and must not sleep.
+ * The rules apply to contained tasks only.  A task is contained when
+ * its cgroup on the v2 hierarchy or on any v1 hierarchy with controllers
+ * is a container's (cgpath.c has the patterns) or, with scope >= 1, when
+ * it runs in a pid or user namespace other than the initial one; scope
+ * 2 takes in every task.  In every scope, a task whose cgroup on some
+ * hierarchy lies under a prefix of the "exempt" file is not contained.
+ *
+ * These tests run in the ftrace callback of every hooked call, in
+ * atomic context, so they must be cheap and must not sleep.  A task's
+ * cgroups are those of its css_set: the v2 cgroup, and for each
+ * controller bound to a v1 hierarchy its cgroup there.  Their serial
+ * numbers, with the generation of the exempt list, key a verdict cache;
+ * a task that moves gets another css_set and so another key, and a
+ * changed exempt list another generation.  A lookup costs the same
+ * however many containers there are.  On a miss the cgroups' paths are
+ * built with kernfs_path_from_node(), which only takes a spinlock, into
+ * a per-CPU buffer used with interrupts off.
+ *
+ * Lifetime: a cgroup's serial number (cgroup->self.serial_nr) is unique
+ * across all hierarchies and never reused, unlike its kernfs id, which a
+ * v1 hierarchy mounted anew hands out again; only root cgroups share
+ * serial number 0, and their path is always "/".  So a cached verdict
+ * never goes wrong; it only becomes unreachable once its cgroups go
+ * away.  The cache is therefore bounded: once it holds CACHE_MAX
+ * verdicts, a work item replaces it with an empty one and frees the old
+ * one after a grace period.  Lookups run under rcu_read_lock().
+ *
+ * Limits: v1 hierarchies without a controller, such as systemd's
+ * "name=systemd", are not examined: a css_set links to them only
+ * through a list that is freed without waiting for readers, and the
+ * lock that guards it is not exported.  Container runtimes place their
+ * containers in the controller hierarchies too.
  */
 
 #include "common.h"
 
+#include <linux/bits.h>
+#include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/irqflags.h>
+#include <linux/kernfs.h>
+#include <linux/limits.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/pid.h>
+#include <linux/rhashtable.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/user_namespace.h>
+#include <linux/workqueue.h>
 
+#include "cgpath.h"
 #include "config.h"
 #include "contain.h"
+#include "exempt.h"
+
+/* Verdicts cached before the cache starts over. */
+#define CACHE_MAX 4096
+/* Hierarchies in a key: the v2 one, then one slot per controller. */
+#define NR_HIER (1 + CGROUP_SUBSYS_COUNT)
+
+/* A cgroup of the task matches a container pattern. */
+#define VERDICT_CONTAINER BIT(0)
+/* A cgroup of the task lies under an exempt prefix. */
+#define VERDICT_EXEMPT BIT(1)
+
+/**
+ * struct verdict_key - what a verdict depends on
+ *
+ * Compared whole, so always zeroed before it is filled.
+ */
+struct verdict_key {
+	/**
+	 * @gen: generation of the exempt list, 0 for none.
+	 */
+	u64 gen;
+	/**
+	 * @serial: serial number of the v2 cgroup, then for each
+	 * controller that of its cgroup if the controller is on a v1
+	 * hierarchy, else 0.
+	 */
+	u64 serial[NR_HIER];
+};
+
+/**
+ * struct verdict - the classification of one set of cgroups
+ */
+struct verdict {
+	/**
+	 * @node: link in the cache's table.
+	 */
+	struct rhash_head node;
+	/**
+	 * @key: the cgroups and exempt list classified.
+	 */
+	struct verdict_key key;
+	/**
+	 * @flags: VERDICT_CONTAINER, VERDICT_EXEMPT.
+	 */
+	u32 flags;
+	/**
+	 * @id: the container's id, empty without VERDICT_CONTAINER.
+	 */
+	char id[BULWARK_CONTAINER_ID_LEN];
+};
+
+/**
+ * struct verdict_cache - cached verdicts
+ *
+ * Verdicts are added under RCU from any context and never removed one
+ * by one; the whole cache is freed a grace period after it was
+ * replaced.
+ */
+struct verdict_cache {
+	/**
+	 * @table: the verdicts, by key.
+	 */
+	struct rhashtable table;
+	/**
+	 * @count: verdicts in @table, or about to be.
+	 */
+	atomic_t count;
+};
+
+/**
+ * struct path_buf - room for one cgroup path
+ */
+struct path_buf {
+	/**
+	 * @path: the path, NUL-terminated.
+	 */
+	char path[PATH_MAX];
+};
+
+static const struct rhashtable_params verdict_params = {
+	.key_len = sizeof(struct verdict_key),
+	.key_offset = offsetof(struct verdict, key),
+	.head_offset = offsetof(struct verdict, node),
+	.nelem_hint = 64,
+};
+
+/*
+ * The cache in force: read under RCU, replaced under cache_mutex, NULL
+ * once the module goes away.
+ */
+static struct verdict_cache __rcu *cache;
+/* Serialises replacing the cache. */
+static DEFINE_MUTEX(cache_mutex);
+/* Per-CPU room for paths; a CPU uses its own with interrupts off. */
+static struct path_buf __percpu *path_bufs __ro_after_init;
+
+static void flush_cache(struct work_struct *work);
+static DECLARE_WORK(cache_flush_work, flush_cache);
 
 /* The current task runs in a pid or user namespace of its own. */
 static bool in_child_namespace(void)
@@ -27,37 +164,220 @@ static bool in_child_namespace(void)
 	       current_user_ns() != &init_user_ns;
 }
 
+static struct verdict_cache *cache_alloc(void)
+{
+	struct verdict_cache *c;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	if (rhashtable_init(&c->table, &verdict_params)) {
+		kfree(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void free_verdict(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+static void cache_free(struct verdict_cache *c)
+{
+	if (!c)
+		return;
+	rhashtable_free_and_destroy(&c->table, free_verdict, NULL);
+	kfree(c);
+}
+
+/* Replace a full or outdated cache by an empty one. */
+static void flush_cache(struct work_struct *work)
+{
+	struct verdict_cache *old, *new;
+
+	new = cache_alloc();
+	if (!new)
+		return;
+	mutex_lock(&cache_mutex);
+	old = rcu_dereference_protected(cache, lockdep_is_held(&cache_mutex));
+	if (old)
+		rcu_assign_pointer(cache, new);
+	mutex_unlock(&cache_mutex);
+	if (!old) {
+		/* The module is going away. */
+		cache_free(new);
+		return;
+	}
+	synchronize_rcu();
+	cache_free(old);
+}
+
+/*
+ * The current task's cgroups: [0] on the v2 hierarchy, [1 + ssid] the
+ * controller's on a v1 hierarchy or NULL.  Called under RCU; the
+ * cgroups stay valid until rcu_read_unlock().
+ */
+static void current_cgroups(struct verdict_key *key, struct cgroup **cgrp)
+{
+	struct css_set *cset = task_css_set(current);
+	int i;
+
+	cgrp[0] = cset->dfl_cgrp;
+	key->serial[0] = cgrp[0]->self.serial_nr;
+	for (i = 0; i < CGROUP_SUBSYS_COUNT; i++) {
+		struct cgroup_subsys_state *css = cset->subsys[i];
+		struct cgroup *cg = css ? css->cgroup : NULL;
+
+		if (!cg || cg->root == &cgrp_dfl_root) {
+			cgrp[1 + i] = NULL;
+			continue;
+		}
+		cgrp[1 + i] = cg;
+		key->serial[1 + i] = cg->self.serial_nr;
+	}
+}
+
+/* Classify the cgroups @cgrp against the patterns and the list @ex. */
+static void classify(struct cgroup *const *cgrp,
+		     const struct bulwark_exempt *ex, struct verdict *v)
+{
+	unsigned long irqflags;
+	char *buf, *slash;
+	bool truncated;
+	int i, j, len;
+
+	v->flags = 0;
+	v->id[0] = '\0';
+	local_irq_save(irqflags);
+	buf = this_cpu_ptr(path_bufs)->path;
+	for (i = 0; i < NR_HIER; i++) {
+		if (!cgrp[i])
+			continue;
+		/* Controllers mounted together share a hierarchy. */
+		for (j = 1; j < i && cgrp[j] != cgrp[i]; j++)
+			;
+		if (j < i)
+			continue;
+		len = kernfs_path_from_node(cgrp[i]->kn, NULL, buf, PATH_MAX);
+		if (len < 0)
+			continue;
+		/* Judge a path too long for the buffer by its whole names. */
+		truncated = len >= PATH_MAX - 1;
+		if (truncated) {
+			slash = strrchr(buf, '/');
+			len = slash ? slash - buf : 0;
+		}
+		if (!(v->flags & VERDICT_CONTAINER) &&
+		    bulwark_cgpath_classify(buf, len, v->id, sizeof(v->id)))
+			v->flags |= VERDICT_CONTAINER;
+		if (!truncated && bulwark_exempt_match(ex, buf, len))
+			v->flags |= VERDICT_EXEMPT;
+	}
+	local_irq_restore(irqflags);
+}
+
+/* Cache @v, a copy of which the cache then owns; best effort. */
+static void cache_add(struct verdict_cache *c, const struct verdict *v)
+{
+	struct verdict *copy;
+
+	if (atomic_inc_return(&c->count) > CACHE_MAX) {
+		atomic_dec(&c->count);
+		schedule_work(&cache_flush_work);
+		return;
+	}
+	copy = kmemdup(v, sizeof(*v), GFP_ATOMIC | __GFP_NOWARN);
+	if (!copy)
+		goto out_uncount;
+	if (rhashtable_lookup_insert_fast(&c->table, &copy->node,
+					  verdict_params))
+		goto out_free;
+	return;
+
+out_free:
+	kfree(copy);
+out_uncount:
+	atomic_dec(&c->count);
+}
+
+/*
+ * The verdict on the current task's cgroups: its flags, and the
+ * container's id in @id if @id is not NULL.  Safe in atomic context.
+ */
+static u32 current_verdict(char *id, size_t len)
+{
+	struct cgroup *cgrp[NR_HIER];
+	const struct bulwark_exempt *ex;
+	struct verdict_cache *c;
+	struct verdict *found;
+	struct verdict v;
+	u32 flags;
+
+	memset(&v.key, 0, sizeof(v.key));
+	rcu_read_lock();
+	ex = bulwark_exempt_current();
+	v.key.gen = ex ? ex->gen : 0;
+	current_cgroups(&v.key, cgrp);
+	c = rcu_dereference(cache);
+	found = c ? rhashtable_lookup(&c->table, &v.key, verdict_params) :
+		    NULL;
+	if (!found) {
+		classify(cgrp, ex, &v);
+		if (c)
+			cache_add(c, &v);
+		found = &v;
+	}
+	flags = found->flags;
+	if (id)
+		strscpy(id, found->id, len);
+	rcu_read_unlock();
+	return flags;
+}
+
 /**
  * bulwark_current_contained - do the rules apply to the current task?
  *
- * Follows the scope setting.  Safe in atomic context.
+ * Follows the scope setting and the exempt list.  Safe in atomic
+ * context; the cheapest tests come first.
  *
  * Return: true when the current task is subject to bulwark's rules.
  */
 bool bulwark_current_contained(void)
 {
 	int scope = READ_ONCE(bulwark_scope);
+	bool exempt_none;
+	u32 flags;
 
-	if (scope == BULWARK_SCOPE_ALL)
-		return true;
-	if (scope >= BULWARK_SCOPE_NS && in_child_namespace())
-		return true;
-	return false;
+	if (scope == BULWARK_SCOPE_ALL ||
+	    (scope >= BULWARK_SCOPE_NS && in_child_namespace())) {
+		rcu_read_lock();
+		exempt_none = !bulwark_exempt_current();
+		rcu_read_unlock();
+		if (exempt_none)
+			return true;
+		return !(current_verdict(NULL, 0) & VERDICT_EXEMPT);
+	}
+	flags = current_verdict(NULL, 0);
+	return (flags & (VERDICT_CONTAINER | VERDICT_EXEMPT)) ==
+	       VERDICT_CONTAINER;
 }
 
 /**
  * bulwark_current_in_container - is the current task in a container?
  *
- * The test for who may configure bulwark.  It ignores scope: a task in
- * a child pid or user namespace is in a container even when scope 0
- * keeps the rules off it, and scope 2 does not turn the host's
+ * The test for who may configure bulwark.  It ignores scope and the
+ * exempt list: a task in a child pid or user namespace, or in a
+ * container's cgroup, is in a container even when scope 0 or an exempt
+ * prefix keeps the rules off it, and scope 2 does not turn the host's
  * administrator into a container.
  *
  * Return: true when the current task runs in a container.
  */
 bool bulwark_current_in_container(void)
 {
-	return in_child_namespace();
+	return in_child_namespace() ||
+	       (current_verdict(NULL, 0) & VERDICT_CONTAINER);
 }
 
 /**
@@ -65,10 +385,63 @@ bool bulwark_current_in_container(void)
  * @buf: where to write the id
  * @len: size of @buf, at least 2
  *
- * Writes the container's id, or "-" when the task's container is not
- * known by a cgroup of a container runtime.
+ * Writes the container's id: 64 hex digits, or the name of an LXC or
+ * nspawn container; the outermost container's when they nest.  Writes
+ * "-" when no cgroup of the task is a container's.
  */
 void bulwark_container_id(char *buf, size_t len)
 {
-	strscpy(buf, "-", len);
+	if (!(current_verdict(buf, len) & VERDICT_CONTAINER) || !buf[0])
+		strscpy(buf, "-", len);
+}
+
+/**
+ * bulwark_contain_flush - forget the cached verdicts
+ *
+ * They stay correct, so this only gives their memory back, a little
+ * later.  Safe in any context.
+ */
+void bulwark_contain_flush(void)
+{
+	schedule_work(&cache_flush_work);
+}
+
+/**
+ * bulwark_contain_init - set up the verdict cache
+ *
+ * Return: 0 on success or -ENOMEM.
+ */
+int bulwark_contain_init(void)
+{
+	struct verdict_cache *c;
+
+	path_bufs = alloc_percpu(struct path_buf);
+	if (!path_bufs)
+		return -ENOMEM;
+	c = cache_alloc();
+	if (!c) {
+		free_percpu(path_bufs);
+		return -ENOMEM;
+	}
+	rcu_assign_pointer(cache, c);
+	return 0;
+}
+
+/**
+ * bulwark_contain_exit - free the verdict cache
+ *
+ * Runs last, once nothing can ask for a verdict any more.
+ */
+void bulwark_contain_exit(void)
+{
+	struct verdict_cache *c;
+
+	mutex_lock(&cache_mutex);
+	c = rcu_replace_pointer(cache, NULL, lockdep_is_held(&cache_mutex));
+	mutex_unlock(&cache_mutex);
+	/* No reader can schedule the work after this, and it does nothing. */
+	synchronize_rcu();
+	cancel_work_sync(&cache_flush_work);
+	cache_free(c);
+	free_percpu(path_bufs);
 }

@@ -14,5 +14,8 @@
 bool bulwark_current_contained(void);
 void bulwark_container_id(char *buf, size_t len);
 bool bulwark_current_in_container(void);
+void bulwark_contain_flush(void);
+int bulwark_contain_init(void);
+void bulwark_contain_exit(void);
 
 #endif /* _BULWARK_CONTAIN_H */

@@ -24,6 +24,7 @@
 #include "contain.h"
 #include "exec.h"
 #include "hook.h"
+#include "keys.h"
 #include "lsm.h"
 
 /*
@@ -50,6 +51,21 @@ static bool want_keys(struct ftrace_regs *fregs)
 	       bulwark_current_contained();
 }
 
+/* As want_keys(), for an open that may change the file: few opens do. */
+static bool want_keys_open(struct ftrace_regs *fregs)
+{
+	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
+
+	return bulwark_keys_open_modifies(file) && want_keys(fregs);
+}
+
+/* As want_keys(), for a chattr ioctl. */
+static bool want_keys_ioctl(struct ftrace_regs *fregs)
+{
+	return bulwark_keys_ioctl_modifies(bulwark_fregs_arg(fregs, 1)) &&
+	       want_keys(fregs);
+}
+
 /*
  * The originals, set once by the hook layer before any redirect.  Each
  * handler calls its original and only then leaves: never as a tail
@@ -59,27 +75,31 @@ static int (*orig_bprm_check)(struct linux_binprm *bprm);
 static int (*orig_mmap_file)(struct file *file, unsigned long prot,
 			     unsigned long flags);
 static int (*orig_file_open)(struct file *file);
-static int (*orig_file_truncate)(struct file *file);
 static int (*orig_file_ioctl)(struct file *file, unsigned int cmd,
 			      unsigned long arg);
 static int (*orig_file_ioctl_compat)(struct file *file, unsigned int cmd,
 				     unsigned long arg);
 static int (*orig_inode_setattr)(BULWARK_SETATTR_IDMAP struct dentry *dentry,
 				 struct iattr *attr);
-static int (*orig_path_truncate)(const struct path *path);
-static int (*orig_path_unlink)(const struct path *dir, struct dentry *dentry);
-static int (*orig_path_rmdir)(const struct path *dir, struct dentry *dentry);
-static int (*orig_path_mknod)(const struct path *dir, struct dentry *dentry,
-			      umode_t mode, unsigned int dev);
-static int (*orig_path_symlink)(const struct path *dir, struct dentry *dentry,
-				const char *old_name);
-static int (*orig_path_link)(struct dentry *old_dentry,
-			     const struct path *new_dir,
-			     struct dentry *new_dentry);
-static int (*orig_path_rename)(const struct path *old_dir,
-			       struct dentry *old_dentry,
-			       const struct path *new_dir,
-			       struct dentry *new_dentry, unsigned int flags);
+static int (*orig_inode_setxattr)(BULWARK_XATTR_IDMAP struct dentry *dentry,
+				  const char *name, const void *value,
+				  size_t size, int flags);
+static int (*orig_inode_set_acl)(BULWARK_XATTR_IDMAP struct dentry *dentry,
+				 const char *acl_name, struct posix_acl *kacl);
+static int (*orig_inode_create)(struct inode *dir, struct dentry *dentry,
+				umode_t mode);
+static int (*orig_inode_mknod)(struct inode *dir, struct dentry *dentry,
+			       umode_t mode, dev_t dev);
+static int (*orig_inode_link)(struct dentry *old_dentry, struct inode *dir,
+			      struct dentry *new_dentry);
+static int (*orig_inode_symlink)(struct inode *dir, struct dentry *dentry,
+				 const char *old_name);
+static int (*orig_inode_unlink)(struct inode *dir, struct dentry *dentry);
+static int (*orig_inode_rmdir)(struct inode *dir, struct dentry *dentry);
+static int (*orig_inode_rename)(struct inode *old_dir,
+				struct dentry *old_dentry,
+				struct inode *new_dir,
+				struct dentry *new_dentry, unsigned int flags);
 
 static int hook_bprm_check(struct linux_binprm *bprm)
 {
@@ -104,17 +124,17 @@ static int hook_mmap_file(struct file *file, unsigned long prot,
 	return ret;
 }
 
+/*
+ * The host-keys handlers: the rule decides, on the dentries the change
+ * really applies to (see keys.c), and the original runs unless it
+ * denied.
+ */
 static int hook_file_open(struct file *file)
 {
-	int ret = orig_file_open(file);
+	int ret = bulwark_keys_open(file);
 
-	bulwark_hook_leave();
-	return ret;
-}
-
-static int hook_file_truncate(struct file *file)
-{
-	int ret = orig_file_truncate(file);
+	if (!ret)
+		ret = orig_file_open(file);
 
 	bulwark_hook_leave();
 	return ret;
@@ -123,7 +143,10 @@ static int hook_file_truncate(struct file *file)
 static int hook_file_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
-	int ret = orig_file_ioctl(file, cmd, arg);
+	int ret = bulwark_keys_ioctl(file, cmd);
+
+	if (!ret)
+		ret = orig_file_ioctl(file, cmd, arg);
 
 	bulwark_hook_leave();
 	return ret;
@@ -132,79 +155,140 @@ static int hook_file_ioctl(struct file *file, unsigned int cmd,
 static int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
-	int ret = orig_file_ioctl_compat(file, cmd, arg);
+	int ret = bulwark_keys_ioctl(file, cmd);
+
+	if (!ret)
+		ret = orig_file_ioctl_compat(file, cmd, arg);
 
 	bulwark_hook_leave();
 	return ret;
 }
 
+/* chmod, chown, utimes, and truncate(2), ftruncate(2) (ATTR_SIZE). */
 static int hook_inode_setattr(BULWARK_SETATTR_IDMAP struct dentry *dentry,
 			      struct iattr *attr)
 {
-	int ret = orig_inode_setattr(BULWARK_SETATTR_IDMAP_ARG dentry, attr);
+	int ret = bulwark_keys_setattr(dentry, attr);
+
+	if (!ret)
+		ret = orig_inode_setattr(BULWARK_SETATTR_IDMAP_ARG dentry,
+					 attr);
 
 	bulwark_hook_leave();
 	return ret;
 }
 
-static int hook_path_truncate(const struct path *path)
+static int hook_inode_setxattr(BULWARK_XATTR_IDMAP struct dentry *dentry,
+			       const char *name, const void *value,
+			       size_t size, int flags)
 {
-	int ret = orig_path_truncate(path);
+	int ret = bulwark_keys_setxattr(dentry);
+
+	if (!ret)
+		ret = orig_inode_setxattr(BULWARK_XATTR_IDMAP_ARG dentry, name,
+					  value, size, flags);
 
 	bulwark_hook_leave();
 	return ret;
 }
 
-static int hook_path_unlink(const struct path *dir, struct dentry *dentry)
+/*
+ * From v6.2 on, POSIX ACLs no longer go through the xattr functions.
+ * Removing an xattr or an ACL can only take access away: not hooked.
+ */
+static int hook_inode_set_acl(BULWARK_XATTR_IDMAP struct dentry *dentry,
+			      const char *acl_name, struct posix_acl *kacl)
 {
-	int ret = orig_path_unlink(dir, dentry);
+	int ret = bulwark_keys_setxattr(dentry);
+
+	if (!ret)
+		ret = orig_inode_set_acl(BULWARK_XATTR_IDMAP_ARG dentry,
+					 acl_name, kacl);
 
 	bulwark_hook_leave();
 	return ret;
 }
 
-static int hook_path_rmdir(const struct path *dir, struct dentry *dentry)
+/* open(O_CREAT) and mknod(S_IFREG) create a regular file here. */
+static int hook_inode_create(struct inode *dir, struct dentry *dentry,
+			     umode_t mode)
 {
-	int ret = orig_path_rmdir(dir, dentry);
+	int ret = bulwark_keys_create(dentry);
+
+	if (!ret)
+		ret = orig_inode_create(dir, dentry, mode);
 
 	bulwark_hook_leave();
 	return ret;
 }
 
-static int hook_path_mknod(const struct path *dir, struct dentry *dentry,
-			   umode_t mode, unsigned int dev)
+static int hook_inode_mknod(struct inode *dir, struct dentry *dentry,
+			    umode_t mode, dev_t dev)
 {
-	int ret = orig_path_mknod(dir, dentry, mode, dev);
+	int ret = bulwark_keys_create(dentry);
+
+	if (!ret)
+		ret = orig_inode_mknod(dir, dentry, mode, dev);
 
 	bulwark_hook_leave();
 	return ret;
 }
 
-static int hook_path_symlink(const struct path *dir, struct dentry *dentry,
-			     const char *old_name)
+static int hook_inode_link(struct dentry *old_dentry, struct inode *dir,
+			   struct dentry *new_dentry)
 {
-	int ret = orig_path_symlink(dir, dentry, old_name);
+	int ret = bulwark_keys_link(old_dentry, new_dentry);
+
+	if (!ret)
+		ret = orig_inode_link(old_dentry, dir, new_dentry);
 
 	bulwark_hook_leave();
 	return ret;
 }
 
-static int hook_path_link(struct dentry *old_dentry,
-			  const struct path *new_dir, struct dentry *new_dentry)
+static int hook_inode_symlink(struct inode *dir, struct dentry *dentry,
+			      const char *old_name)
 {
-	int ret = orig_path_link(old_dentry, new_dir, new_dentry);
+	int ret = bulwark_keys_symlink(dentry);
+
+	if (!ret)
+		ret = orig_inode_symlink(dir, dentry, old_name);
 
 	bulwark_hook_leave();
 	return ret;
 }
 
-static int hook_path_rename(const struct path *old_dir,
-			    struct dentry *old_dentry,
-			    const struct path *new_dir,
-			    struct dentry *new_dentry, unsigned int flags)
+static int hook_inode_unlink(struct inode *dir, struct dentry *dentry)
 {
-	int ret = orig_path_rename(old_dir, old_dentry, new_dir, new_dentry,
-				   flags);
+	int ret = bulwark_keys_unlink(dentry);
+
+	if (!ret)
+		ret = orig_inode_unlink(dir, dentry);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_inode_rmdir(struct inode *dir, struct dentry *dentry)
+{
+	int ret = bulwark_keys_rmdir(dentry);
+
+	if (!ret)
+		ret = orig_inode_rmdir(dir, dentry);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
+			     struct inode *new_dir, struct dentry *new_dentry,
+			     unsigned int flags)
+{
+	int ret = bulwark_keys_rename(old_dentry, new_dentry, flags);
+
+	if (!ret)
+		ret = orig_inode_rename(old_dir, old_dentry, new_dir,
+					new_dentry, flags);
 
 	bulwark_hook_leave();
 	return ret;
@@ -229,22 +313,23 @@ static int hook_path_rename(const struct path *old_dir,
 
 /* The hook layer tries these in order: most frequently called first. */
 static struct bulwark_hook hooks[] = {
-	HOOK(file_open, want_keys),
+	HOOK(file_open, want_keys_open),
 	HOOK(mmap_file, want_mmap_exec),
-	HOOK(file_ioctl, want_keys),
+	HOOK(file_ioctl, want_keys_ioctl),
 	HOOK(inode_setattr, want_keys),
 	HOOK(bprm_check, want_exec),
-	HOOK(path_unlink, want_keys),
-	HOOK(path_mknod, want_keys),
-	HOOK(path_rename, want_keys),
-	HOOK(path_truncate, want_keys),
-	/* ftruncate(2) reaches it from v6.2 on, path_truncate before. */
-	OPTIONAL_HOOK(file_truncate, want_keys),
-	HOOK(path_symlink, want_keys),
-	HOOK(path_link, want_keys),
-	HOOK(path_rmdir, want_keys),
+	HOOK(inode_create, want_keys),
+	HOOK(inode_unlink, want_keys),
+	HOOK(inode_rename, want_keys),
+	HOOK(inode_symlink, want_keys),
+	HOOK(inode_link, want_keys),
+	HOOK(inode_rmdir, want_keys),
+	HOOK(inode_mknod, want_keys),
+	HOOK(inode_setxattr, want_keys),
+	/* New in v6.2. */
+	OPTIONAL_HOOK(inode_set_acl, want_keys),
 	/* Absent before its v6.8 introduction and its stable backports. */
-	OPTIONAL_HOOK(file_ioctl_compat, want_keys),
+	OPTIONAL_HOOK(file_ioctl_compat, want_keys_ioctl),
 };
 
 /**

@@ -54,9 +54,10 @@ struct report_strings {
 	char sha256[BULWARK_SHA256_HEX_LEN + 1];
 };
 
-static char *quotable_path(const struct path *path)
+/* @path's name, and @child's after it when @child is not NULL. */
+static char *quotable_path(const struct path *path, const char *child)
 {
-	char *buf, *name, *quoted;
+	char *buf, *name, *joined = NULL, *quoted = NULL;
 
 	if (!path)
 		return NULL;
@@ -64,7 +65,19 @@ static char *quotable_path(const struct path *path)
 	if (!buf)
 		return NULL;
 	name = d_path(path, buf, PATH_MAX);
-	quoted = IS_ERR(name) ? NULL : kstrdup_quotable(name, GFP_KERNEL);
+	if (IS_ERR(name))
+		goto out_putname;
+	if (child) {
+		/* The root's name is "/" already. */
+		joined = kasprintf(GFP_KERNEL, "%s/%s", name[1] ? name : "",
+				   child);
+		if (!joined)
+			goto out_putname;
+		name = joined;
+	}
+	quoted = kstrdup_quotable(name, GFP_KERNEL);
+	kfree(joined);
+out_putname:
 	__putname(buf);
 	return quoted;
 }
@@ -122,7 +135,7 @@ void bulwark_report(const struct bulwark_event *ev)
 	bulwark_container_id(s.container, sizeof(s.container));
 	if (ev->sha256)
 		bin2hex(s.sha256, ev->sha256, BULWARK_SHA256_SIZE);
-	s.path = quotable_path(ev->path);
+	s.path = quotable_path(ev->path, ev->name);
 
 	s.comm = kstrdup_quotable(get_task_comm(comm, current), GFP_KERNEL);
 	if (ev->label)

@@ -31,6 +31,11 @@ struct bulwark_event {
 	 */
 	const struct path *path;
 	/**
+	 * @name: when not NULL, @path is a directory and @name the name
+	 * in it of the file concerned, which does not exist yet.
+	 */
+	const char *name;
+	/**
 	 * @sha256: the file's digest (32 bytes) for the exec rule, or NULL.
 	 */
 	const u8 *sha256;

@@ -14,18 +14,24 @@
 #include "blocklist.h"
 #include "blocklistfs.h"
 #include "config.h"
+#include "contain.h"
 #include "counters.h"
 #include "exec.h"
+#include "exempt.h"
 #include "fs.h"
+#include "keys.h"
 #include "lsm.h"
 
 static int __init bulwark_init(void)
 {
 	int err;
 
-	err = bulwark_config_init();
+	err = bulwark_contain_init();
 	if (err)
 		return err;
+	err = bulwark_config_init();
+	if (err)
+		goto out_contain;
 	err = bulwark_sysfs_init();
 	if (err)
 		goto out_config;
@@ -38,14 +44,29 @@ static int __init bulwark_init(void)
 	err = bulwark_blocklistfs_init();
 	if (err)
 		goto out_exec;
-	err = bulwark_lsm_init();
+	err = bulwark_exempt_init();
 	if (err)
 		goto out_blocklistfs;
+	err = bulwark_keys_init();
+	if (err)
+		goto out_exempt;
+	err = bulwark_keysfs_init();
+	if (err)
+		goto out_keys;
+	err = bulwark_lsm_init();
+	if (err)
+		goto out_keysfs;
 
 	bulwark_config_start();
 	pr_info("version %s loaded\n", BULWARK_VERSION);
 	return 0;
 
+out_keysfs:
+	bulwark_keysfs_exit();
+out_keys:
+	bulwark_keys_exit();
+out_exempt:
+	bulwark_exempt_exit();
 out_blocklistfs:
 	bulwark_blocklistfs_exit();
 out_exec:
@@ -56,18 +77,24 @@ out_sysfs:
 	bulwark_sysfs_exit();
 out_config:
 	bulwark_config_exit();
+out_contain:
+	bulwark_contain_exit();
 	return err;
 }
 
 static void __exit bulwark_exit(void)
 {
 	bulwark_lsm_exit();
+	bulwark_keysfs_exit();
+	bulwark_keys_exit();
+	bulwark_exempt_exit();
 	bulwark_blocklistfs_exit();
 	bulwark_blocklist_exit();
 	bulwark_exec_exit();
 	bulwark_fs_exit();
 	bulwark_sysfs_exit();
 	bulwark_config_exit();
+	bulwark_contain_exit();
 	pr_info("unloaded\n");
 }
 

@@ -144,7 +144,7 @@ for k in $kernels; do
 	mkdir -p "$out"
 	echo "# selftests on $k"
 	set +e
-	sh scripts/vm.sh "$k" "$out" -- \
+	sh scripts/vm.sh --timeout 2400 "$k" "$out" -- \
 		"sh selftests/run-guest.sh build/$k/bulwark.ko" \
 		>"$logs/vm-$k.log" 2>&1
 	status=$?
@@ -159,5 +159,42 @@ for k in $kernels; do
 	*) fail "selftests on $k: guest status $status" "$logs/vm-$k.log" ;;
 	esac
 done
+
+# End-to-end tests with the real container stack of docker.io (runc,
+# containerd, dockerd): a VM of their own per kernel, since the engine
+# takes minutes to start and run containers under TCG.
+for k in $kernels; do
+	out=$logs/e2e-$k
+	mkdir -p "$out"
+	echo "# end-to-end tests on $k"
+	set +e
+	sh scripts/vm.sh --timeout 2400 "$k" "$out" -- \
+		"sh selftests/run-e2e.sh build/$k/bulwark.ko" \
+		>"$logs/e2e-$k.log" 2>&1
+	status=$?
+	set -e
+	for tap in "$out"/*.tap; do
+		[ -e "$tap" ] || continue
+		count_tap "$tap"
+	done
+	case $status in
+	0) pass "end-to-end tests on $k: guest finished, log clean" ;;
+	3) fail "end-to-end tests on $k: kernel splat in guest log" "$logs/e2e-$k.log" ;;
+	*) fail "end-to-end tests on $k: guest status $status" "$logs/e2e-$k.log" ;;
+	esac
+done
+
+# Operations tests (scripts/ops-test.sh, TAP): DKMS builds and module
+# signing, make deb with apt install and remove, the systemd units, the
+# Kubernetes manifest, and the boot-time policy with `bulwarkctl lock` in
+# VMs of their own.  Details in build/check/ops-test.tap and build/ops-test/.
+echo "# operations tests"
+set +e
+sh scripts/ops-test.sh >"$logs/ops-test.tap" 2>"$logs/ops-test.log"
+set -e
+count_tap "$logs/ops-test.tap"
+if ! grep -q '^1\.\.[0-9]' "$logs/ops-test.tap"; then
+	fail "operations tests: scripts/ops-test.sh stopped early" "$logs/ops-test.log"
+fi
 
 finish

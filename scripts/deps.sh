@@ -23,9 +23,17 @@ set -eu
 BULWARK_CACHE=${BULWARK_CACHE:-/var/cache/bulwark}
 LINUX_SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 
+# docker.io (dockerd, containerd, runc) runs in the guests of the end-to-end
+# tests (selftests/docker_e2e.sh, selftests/runc_e2e.sh); the host needs
+# none of its services running.
+# Operations tests (scripts/ops-test.sh, selftests/ops_test.sh): dkms for
+# the DKMS builds, signing and the bulwark-dkms package; openssl to verify
+# the signatures; promtool (in prometheus) for the metrics; auditd in the
+# guests for the audit trail; python3-yaml for the Kubernetes manifest.
 PACKAGES="qemu-system-x86 sparse busybox-static cpio kmod xz-utils shellcheck
 gcc make bc flex bison libelf-dev libssl-dev e2fsprogs util-linux
-linux-source-6.12"
+linux-source-6.12 docker.io
+dkms openssl prometheus auditd python3-yaml"
 
 # Package-name patterns of the supported kernel series. Anchoring both ends
 # leaves out the -cloud-, -rt-, -dbg and -unsigned flavours.

@@ -61,6 +61,26 @@ if grep -qw tracefs /proc/filesystems; then
 	mnt tracefs /sys/kernel/tracing nosuid,nodev,noexec || true
 fi
 
+# The booted kernel's modules, for modprobe (loop, ext4...): the host's
+# /lib/modules/<release> may hold only this kernel's headers (and an
+# empty index), so when it lacks the kernel's own modules, link in the
+# tree vm.sh names (bulwark_modules=), index files included.
+kver=$(uname -r)
+kmods=
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
+	case $arg in
+	bulwark_modules=*) kmods=${arg#bulwark_modules=} ;;
+	esac
+done
+if [ -f "$kmods/modules.dep" ] && [ ! -d "/lib/modules/$kver/kernel" ]; then
+	mkdir -p "/lib/modules/$kver"
+	for f in "$kmods"/*; do
+		[ -d "/lib/modules/$kver/${f##*/}" ] ||
+			ln -sf "$f" "/lib/modules/$kver/${f##*/}"
+	done
+fi
+
 # Scratch space; none of it is backed by the host.
 TMPFS_DIRS="/tmp /var/tmp /run /var/lib/docker /var/lib/containerd"
 for d in $TMPFS_DIRS; do

@@ -597,7 +597,7 @@ TEST_F(blocklist, line_split_across_writes)
 
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(10, write(fd, HEX_A, 10));
-	ASSERT_EQ(54, write(fd, HEX_A + 10, 54));
+	ASSERT_EQ(54, write(fd, &HEX_A[10], 54));
 	ASSERT_EQ(7, write(fd, " split\n", 7));
 	close(fd);
 	read_blocklist(_metadata, now, sizeof(now));

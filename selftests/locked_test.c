@@ -150,4 +150,27 @@ TEST_F(locked, contained_writes_denied)
 	}
 }
 
+/* The host keys lists: root may read them, nobody may open them to write. */
+TEST_F(locked, keys_lists_read_only)
+{
+	static const char *const files[] = {
+		SECURITYFS_DIR "/keys_dirs", SECURITYFS_DIR "/keys_names",
+	};
+	char before[4096], after[4096];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		ASSERT_LE(0, read_file(files[i], before, sizeof(before)));
+		EXPECT_EQ(-1, write_file(files[i], O_TRUNC, "/\n", 2));
+		EXPECT_EQ(EPERM, errno)
+		{
+			TH_LOG("%s: %s", files[i], strerror(errno));
+		}
+		EXPECT_EQ(-1, write_file(files[i], O_APPEND, "/\n", 2));
+		EXPECT_EQ(EPERM, errno);
+		ASSERT_LE(0, read_file(files[i], after, sizeof(after)));
+		EXPECT_STREQ(before, after);
+	}
+}
+
 TEST_HARNESS_MAIN

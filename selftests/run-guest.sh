@@ -110,6 +110,8 @@ for prog in "$SELFTESTS"/*_test; do
 	run_test "$prog"
 done
 [ "$found" -gt 0 ] || die "no test programs in $SELFTESTS"
+# Operations tests (bulwarkctl, metrics, audit): TAP in $OUT/ops_test.tap.
+name=ops_test; sh selftests/ops_test.sh "$BULWARK_KO" >"$OUT/ops_test.tap" || fail "FAIL ops_test.sh: see $OUT/ops_test.tap"
 run_test "$SELFTESTS/$LAST"
 
 log "$passed passed, $failed failed${failures:+:$failures}"

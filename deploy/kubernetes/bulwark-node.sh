@@ -1,0 +1,130 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# bulwark-node.sh - the bulwark DaemonSet's entry point, in the image built
+# from deploy/kubernetes/Dockerfile.
+#
+#   bulwark-node.sh install   (privileged init container)
+#     1. builds and installs bulwark for the node's kernel with DKMS, into
+#        the host's /lib/modules, from the host's kernel headers; DKMS signs
+#        it with the host's MOK key in /var/lib/dkms (Secure Boot);
+#     2. copies bulwarkctl, apply-policy and the ConfigMap's policy to the
+#        host's /opt/bulwark;
+#     3. runs apply-policy ON THE HOST, as a transient systemd unit
+#        (nsenter into PID 1's mount namespace, then systemd-run): it loads
+#        the module and the policy.  A container may not change bulwark's
+#        settings, even a privileged one; a host service may.
+#
+#   bulwark-node.sh metrics   (unprivileged sidecar)
+#     serves `bulwarkctl metrics` on :$METRICS_PORT/metrics for Prometheus,
+#     refreshed every $METRICS_INTERVAL seconds.
+#
+# Mounts (see bulwark.yaml): the host's /lib/modules, /usr/src and
+# /var/lib/dkms at the same paths, the host's /opt/bulwark at /host/opt/bulwark,
+# the ConfigMap at /config.
+
+set -eu
+
+SRC=/opt/bulwark/src
+TOOLS=/opt/bulwark/bin
+HOST_DIR=/host/opt/bulwark
+CONFIG=/config
+NAME=bulwark
+
+log() {
+	printf 'bulwark-node: %s\n' "$*"
+}
+
+die() {
+	printf 'bulwark-node: error: %s\n' "$*" >&2
+	exit 1
+}
+
+# dkms_install: build and install the module for the running kernel,
+# unless DKMS already has this version installed for it.
+dkms_install() {
+	kver=$(uname -r)
+	version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$SRC/dkms.conf")
+	[ -n "$version" ] || die "no PACKAGE_VERSION in $SRC/dkms.conf"
+	if dkms status -m "$NAME" -v "$version" -k "$kver" 2>/dev/null |
+		grep -q ': installed'; then
+		log "bulwark $version is already installed for $kver"
+		return 0
+	fi
+	[ -e "/lib/modules/$kver/build/Makefile" ] ||
+		die "no kernel headers for $kver on this node: install linux-headers-$kver"
+	rm -rf "/usr/src/$NAME-$version"
+	cp -r "$SRC" "/usr/src/$NAME-$version"
+	if [ -z "$(dkms status -m "$NAME" -v "$version" 2>/dev/null)" ]; then
+		dkms add -m "$NAME" -v "$version"
+	fi
+	log "building bulwark $version for $kver"
+	dkms install -m "$NAME" -v "$version" -k "$kver" ||
+		die "dkms could not build bulwark for $kver (see /var/lib/dkms/$NAME/$version/build/make.log on the node)"
+}
+
+# stage_policy: the tools and the ConfigMap's policy, on the host.
+stage_policy() {
+	rm -rf "$HOST_DIR/bin.new" "$HOST_DIR/etc.new"
+	mkdir -p "$HOST_DIR/bin.new" "$HOST_DIR/etc.new/blocklist.d"
+	cp "$TOOLS/bulwarkctl" "$TOOLS/apply-policy" "$HOST_DIR/bin.new/"
+	chmod 0755 "$HOST_DIR/bin.new/bulwarkctl" "$HOST_DIR/bin.new/apply-policy"
+	for key in keys_dirs keys_names exempt; do
+		if [ -f "$CONFIG/$key" ]; then
+			cp "$CONFIG/$key" "$HOST_DIR/etc.new/$key"
+		fi
+	done
+	if [ -f "$CONFIG/blocklist.list" ]; then
+		cp "$CONFIG/blocklist.list" "$HOST_DIR/etc.new/blocklist.d/configmap.list"
+	fi
+	rm -rf "${HOST_DIR:?}/bin" "${HOST_DIR:?}/etc"
+	mv "$HOST_DIR/bin.new" "$HOST_DIR/bin"
+	mv "$HOST_DIR/etc.new" "$HOST_DIR/etc"
+}
+
+apply_on_host() {
+	command -v nsenter >/dev/null || die "nsenter is missing from the image"
+	nsenter -t 1 -m -- test -d /run/systemd/system ||
+		die "the node does not run systemd: run /opt/bulwark/bin/apply-policy from its boot scripts instead"
+	log "applying the policy on the host"
+	nsenter -t 1 -m -u -i -n -p -- systemd-run --quiet --wait --pipe --collect \
+		--unit="bulwark-apply-policy-$(date +%s)" \
+		--description="bulwark: apply the DaemonSet's policy" \
+		-E BULWARK_CONF_DIR=/opt/bulwark/etc \
+		-E BULWARKCTL=/opt/bulwark/bin/bulwarkctl \
+		-E "BULWARK_LOCK=${BULWARK_LOCK:-no}" \
+		-E "BULWARK_MINER_MODE=${BULWARK_MINER_MODE:-}" \
+		-E "BULWARK_KEYS_MODE=${BULWARK_KEYS_MODE:-}" \
+		/bin/sh /opt/bulwark/bin/apply-policy ||
+		die "apply-policy failed on the host (journalctl -u 'bulwark-apply-policy-*')"
+}
+
+serve_metrics() {
+	port=${METRICS_PORT:-9743}
+	interval=${METRICS_INTERVAL:-15}
+	www=${TMPDIR:-/tmp}/www
+	mkdir -p "$www"
+	(
+		while :; do
+			if sh "$TOOLS/bulwarkctl" metrics >"$www/.metrics.tmp"; then
+				mv -f "$www/.metrics.tmp" "$www/metrics"
+			else
+				rm -f "$www/metrics" "$www/.metrics.tmp"
+			fi
+			sleep "$interval"
+		done
+	) &
+	log "serving metrics on :$port/metrics"
+	exec busybox httpd -f -p "$port" -h "$www"
+}
+
+case ${1:-} in
+install)
+	dkms_install
+	stage_policy
+	apply_on_host
+	log "done: $(cat /sys/kernel/bulwark/version 2>/dev/null || echo '?') loaded"
+	;;
+metrics) serve_metrics ;;
+*) die "usage: $0 install|metrics" ;;
+esac

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * bulwark - the host keys rule: no contained task changes the host's
+ * authorized_keys
+ */
+
+#ifndef _BULWARK_KEYS_H
+#define _BULWARK_KEYS_H
+
+#include <linux/fs.h>
+#include <linux/path.h>
+#include <linux/types.h>
+
+/* The two lists of the rule, and the securityfs files that show them. */
+enum bulwark_keys_kind {
+	BULWARK_KEYS_DIRS,
+	BULWARK_KEYS_NAMES,
+	BULWARK_KEYS_KINDS,
+};
+
+/* Most entries a list may hold: the lists are scanned linearly. */
+#define BULWARK_KEYS_MAX_ENTRIES 256
+
+/**
+ * struct bulwark_keys_entry - one entry of keys_dirs or keys_names
+ */
+struct bulwark_keys_entry {
+	/**
+	 * @path: for keys_dirs, the directory, resolved in the writer's
+	 * mount namespace and held (path_get()) as long as the entry
+	 * lives, so that its dentry stays that directory's; empty for
+	 * keys_names.
+	 */
+	struct path path;
+	/**
+	 * @text: the entry in canonical form: the directory's path as
+	 * d_path() gave it to the writer, or the file name.
+	 */
+	char *text;
+	/**
+	 * @len: strlen(@text).
+	 */
+	unsigned int len;
+};
+
+/**
+ * struct bulwark_keys_list - a complete keys_dirs or keys_names list
+ *
+ * A writer builds a list whole, then publishes it with
+ * bulwark_keys_commit(); from then on nobody changes it, and it is
+ * freed one grace period after the next commit replaced it.
+ */
+struct bulwark_keys_list {
+	/**
+	 * @kind: which list this is.
+	 */
+	enum bulwark_keys_kind kind;
+	/**
+	 * @count: entries in use.
+	 */
+	unsigned int count;
+	/**
+	 * @size: entries allocated.
+	 */
+	unsigned int size;
+	/**
+	 * @entries: the entries, in the order they were written.
+	 */
+	struct bulwark_keys_entry *entries;
+};
+
+/**
+ * bulwark_keys_open_modifies - may opening @file change its contents?
+ * @file: a file being opened
+ *
+ * A file created by this open is left out: its creation was the
+ * decision (security_inode_create()).
+ *
+ * Return: true for an open for writing or truncating an existing file.
+ */
+static inline bool bulwark_keys_open_modifies(const struct file *file)
+{
+	return ((file->f_mode & FMODE_WRITE) || (file->f_flags & O_TRUNC)) &&
+	       !(file->f_mode & FMODE_CREATED);
+}
+
+/**
+ * bulwark_keys_ioctl_modifies - is @cmd one of the chattr ioctls?
+ * @cmd: an ioctl command, native or 32-bit compat
+ *
+ * Return: true for the commands that set inode flags (immutable,
+ * append-only) or fsxattr flags.
+ */
+static inline bool bulwark_keys_ioctl_modifies(unsigned int cmd)
+{
+	return cmd == FS_IOC_SETFLAGS || cmd == FS_IOC32_SETFLAGS ||
+	       cmd == FS_IOC_FSSETXATTR;
+}
+
+/* The decisions, for contained tasks; process context, may sleep (keys.c). */
+int bulwark_keys_open(const struct file *file);
+int bulwark_keys_ioctl(const struct file *file, unsigned int cmd);
+int bulwark_keys_setattr(struct dentry *dentry, const struct iattr *attr);
+int bulwark_keys_setxattr(struct dentry *dentry);
+int bulwark_keys_create(struct dentry *dentry);
+int bulwark_keys_link(struct dentry *old_dentry, struct dentry *new_dentry);
+int bulwark_keys_symlink(struct dentry *dentry);
+int bulwark_keys_unlink(struct dentry *dentry);
+int bulwark_keys_rmdir(struct dentry *dentry);
+int bulwark_keys_rename(struct dentry *old_dentry, struct dentry *new_dentry,
+			unsigned int flags);
+
+/* The lists in force and the lookups, under rcu_read_lock() (keypolicy.c). */
+const struct bulwark_keys_entry *bulwark_keys_dir_above(struct dentry *dentry);
+const struct bulwark_keys_entry *bulwark_keys_dir_below(struct dentry *dentry);
+const struct bulwark_keys_entry *
+bulwark_keys_name_protected(struct dentry *dentry, bool ssh);
+int bulwark_keys_commit(struct bulwark_keys_list *list);
+struct bulwark_keys_list *bulwark_keys_current_copy(enum bulwark_keys_kind kind);
+char *bulwark_keys_current_text(enum bulwark_keys_kind kind, size_t *len);
+int bulwark_keys_init(void);
+void bulwark_keys_exit(void);
+
+/* Building lists (keylist.c). */
+struct bulwark_keys_list *bulwark_keys_list_alloc(enum bulwark_keys_kind kind);
+void bulwark_keys_list_free(struct bulwark_keys_list *list);
+int bulwark_keys_list_add(struct bulwark_keys_list *list, const char *text,
+			  const char **why);
+struct bulwark_keys_list *
+bulwark_keys_list_copy(const struct bulwark_keys_list *list);
+char *bulwark_keys_list_text(const struct bulwark_keys_list *list,
+			     size_t *len);
+
+/* The securityfs files (keysfs.c). */
+int bulwark_keysfs_init(void);
+void bulwark_keysfs_exit(void);
+
+#endif /* _BULWARK_KEYS_H */

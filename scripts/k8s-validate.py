@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check the structure of bulwark's Kubernetes manifest (no cluster needed).
+
+Usage: scripts/k8s-validate.py MANIFEST [EXTRACT_DIR]
+
+Prints TAP-free findings, one per line, and exits 1 if there is any.  With
+EXTRACT_DIR, writes each ConfigMap data key there as a file, so that the
+caller can check the policy's content with bulwarkctl.
+
+Checked: the kinds (Namespace, ConfigMap, DaemonSet) and their namespace;
+the DaemonSet's selector and labels, hostPID, a privileged init container
+that mounts the host's /lib/modules, /usr/src and /var/lib/dkms; every
+volumeMount names a volume; every ConfigMap volume, item and
+configMapKeyRef refers to a ConfigMap and key defined in the manifest; the
+Prometheus annotations name a port of a container; the containers'
+arguments are subcommands of bulwark-node.sh.
+"""
+
+import os
+import re
+import sys
+
+import yaml
+
+NODE_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "..", "deploy", "kubernetes", "bulwark-node.sh")
+HOST_PATHS = {"/lib/modules", "/usr/src", "/var/lib/dkms"}
+
+problems = []
+
+
+def problem(msg):
+    problems.append(msg)
+
+
+def get(obj, *keys, default=None):
+    for k in keys:
+        if not isinstance(obj, dict) or k not in obj:
+            return default
+        obj = obj[k]
+    return obj
+
+
+def node_subcommands():
+    """The subcommands that bulwark-node.sh's final case statement accepts."""
+    try:
+        with open(NODE_SCRIPT, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        problem(f"cannot read {NODE_SCRIPT}: {e}")
+        return set()
+    main = text[text.rfind('case ${1:-} in'):]
+    return set(re.findall(r"^([a-z]+)\)", main, re.M))
+
+
+def check_daemonset(ds, configmaps, namespace):
+    name = get(ds, "metadata", "name")
+    where = f"DaemonSet {name}"
+    if ds.get("apiVersion") != "apps/v1":
+        problem(f"{where}: apiVersion is {ds.get('apiVersion')}, not apps/v1")
+    if get(ds, "metadata", "namespace") != namespace:
+        problem(f"{where}: not in namespace {namespace}")
+    spec = ds.get("spec") or {}
+    pod = get(spec, "template", "spec") or {}
+    selector = get(spec, "selector", "matchLabels") or {}
+    labels = get(spec, "template", "metadata", "labels") or {}
+    if not selector:
+        problem(f"{where}: no selector.matchLabels")
+    for k, v in selector.items():
+        if labels.get(k) != v:
+            problem(f"{where}: selector {k}={v} does not match the pod labels")
+
+    if pod.get("hostPID") is not True:
+        problem(f"{where}: hostPID must be true (nsenter -t 1)")
+    if get(pod, "nodeSelector", "kubernetes.io/os") != "linux":
+        problem(f"{where}: nodeSelector kubernetes.io/os must be linux")
+
+    volumes = {v.get("name"): v for v in pod.get("volumes") or []}
+    if len(volumes) != len(pod.get("volumes") or []):
+        problem(f"{where}: duplicate volume names")
+    host_paths = {v["hostPath"]["path"]: n for n, v in volumes.items()
+                  if "hostPath" in v}
+    for p in sorted(HOST_PATHS - set(host_paths)):
+        problem(f"{where}: no hostPath volume for {p}")
+
+    inits = pod.get("initContainers") or []
+    containers = pod.get("containers") or []
+    if not containers:
+        problem(f"{where}: no containers")
+    privileged = [c for c in inits
+                  if get(c, "securityContext", "privileged") is True]
+    if not privileged:
+        problem(f"{where}: no privileged init container")
+    for c in privileged:
+        mounted = {m.get("name"): m.get("mountPath")
+                   for m in c.get("volumeMounts") or []}
+        for p in sorted(HOST_PATHS & set(host_paths)):
+            if mounted.get(host_paths[p]) != p:
+                problem(f"{where}: init container {c.get('name')} does not "
+                        f"mount the host's {p} at {p}")
+
+    subcommands = node_subcommands()
+    ports = set()
+    images = set()
+    for c in inits + containers:
+        cname = c.get("name")
+        images.add(c.get("image"))
+        if not c.get("image") or ":" not in c.get("image", ""):
+            problem(f"{where}: container {cname} has no image tag")
+        for m in c.get("volumeMounts") or []:
+            if m.get("name") not in volumes:
+                problem(f"{where}: container {cname} mounts undefined "
+                        f"volume {m.get('name')}")
+        for e in c.get("env") or []:
+            ref = get(e, "valueFrom", "configMapKeyRef")
+            if ref is None:
+                continue
+            cm = configmaps.get(ref.get("name"))
+            if cm is None:
+                problem(f"{where}: container {cname} env {e.get('name')} "
+                        f"refers to undefined ConfigMap {ref.get('name')}")
+            elif ref.get("key") not in (cm.get("data") or {}):
+                problem(f"{where}: container {cname} env {e.get('name')} "
+                        f"refers to missing key {ref.get('key')}")
+        for ef in c.get("envFrom") or []:
+            ref = ef.get("configMapRef")
+            if ref is not None and ref.get("name") not in configmaps:
+                problem(f"{where}: container {cname} envFrom refers to "
+                        f"undefined ConfigMap {ref.get('name')}")
+        for p in c.get("ports") or []:
+            ports.add(str(p.get("containerPort")))
+            if p.get("name"):
+                ports.add(p["name"])
+        args = c.get("args") or []
+        if not args or args[0] not in subcommands:
+            problem(f"{where}: container {cname} runs {args}, not a "
+                    f"bulwark-node.sh subcommand {sorted(subcommands)}")
+        probe = c.get("readinessProbe") or c.get("livenessProbe")
+        if probe and "httpGet" in probe:
+            if str(probe["httpGet"].get("port")) not in ports:
+                problem(f"{where}: container {cname} probes an unknown port")
+    if len(images) != 1:
+        problem(f"{where}: containers use different images: {sorted(images)}")
+
+    for n, v in volumes.items():
+        if "configMap" not in v:
+            continue
+        cm = configmaps.get(v["configMap"].get("name"))
+        if cm is None:
+            problem(f"{where}: volume {n} refers to undefined ConfigMap "
+                    f"{v['configMap'].get('name')}")
+            continue
+        for item in v["configMap"].get("items") or []:
+            if item.get("key") not in (cm.get("data") or {}):
+                problem(f"{where}: volume {n} refers to missing ConfigMap "
+                        f"key {item.get('key')}")
+
+    ann = get(spec, "template", "metadata", "annotations") or {}
+    if ann.get("prometheus.io/scrape") != "true":
+        problem(f"{where}: no prometheus.io/scrape: \"true\" annotation")
+    if str(ann.get("prometheus.io/port")) not in ports:
+        problem(f"{where}: prometheus.io/port {ann.get('prometheus.io/port')}"
+                f" is not a container port")
+
+
+def main():
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: k8s-validate.py MANIFEST [EXTRACT_DIR]")
+    with open(sys.argv[1], encoding="utf-8") as f:
+        docs = [d for d in yaml.safe_load_all(f) if d is not None]
+
+    kinds = [d.get("kind") for d in docs]
+    for k in ("Namespace", "ConfigMap", "DaemonSet"):
+        if k not in kinds:
+            problem(f"no {k}")
+    namespaces = [get(d, "metadata", "name") for d in docs
+                  if d.get("kind") == "Namespace"]
+    namespace = namespaces[0] if namespaces else None
+    configmaps = {}
+    for d in docs:
+        if d.get("kind") == "ConfigMap":
+            configmaps[get(d, "metadata", "name")] = d
+            if get(d, "metadata", "namespace") != namespace:
+                problem(f"ConfigMap {get(d, 'metadata', 'name')}: not in "
+                        f"namespace {namespace}")
+            for k, v in (d.get("data") or {}).items():
+                if not isinstance(v, str):
+                    problem(f"ConfigMap key {k}: value is not a string")
+    for d in docs:
+        if d.get("kind") == "DaemonSet":
+            check_daemonset(d, configmaps, namespace)
+
+    if len(sys.argv) == 3:
+        for cname, cm in configmaps.items():
+            out = os.path.join(sys.argv[2], cname)
+            os.makedirs(out, exist_ok=True)
+            for k, v in (cm.get("data") or {}).items():
+                with open(os.path.join(out, k), "w", encoding="utf-8") as f:
+                    f.write(str(v))
+
+    for p in problems:
+        print(p)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

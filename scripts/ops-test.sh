@@ -1,0 +1,347 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# ops-test.sh - host-side operations tests: DKMS builds and module signing
+# for every supported kernel, the bulwark-dkms package (build, apt install,
+# remove), the systemd units, the Kubernetes manifest, and the boot-time
+# policy with `bulwarkctl lock` in a VM of its own per kernel.
+#
+# Usage, as root, from anywhere (after scripts/deps.sh):
+#   sh scripts/ops-test.sh
+#
+# Prints TAP ("ok N - name", "not ok N - name", "1..N" at the end) and exits
+# non-zero if a test failed.  Logs go to build/ops-test/.  The guest-side
+# tests of bulwarkctl, metrics and audit are selftests/ops_test.sh, run by
+# selftests/run-guest.sh.
+#
+# The package test installs and removes bulwark-dkms on this machine; it is
+# skipped when bulwark-dkms is already installed here.  The DKMS build test
+# uses DKMS trees of its own, but DKMS creates its signing key
+# /var/lib/dkms/mok.key (and mok.pub) when it is missing, as it does on
+# any host.
+
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+BULWARK_CACHE=${BULWARK_CACHE:-/var/cache/bulwark}
+export BULWARK_CACHE
+MOK_CERT=/var/lib/dkms/mok.pub
+
+logs=$top/build/ops-test
+rm -rf "$logs"
+mkdir -p "$logs"
+work=$(mktemp -d "${TMPDIR:-/tmp}/ops-test.XXXXXX")
+# shellcheck disable=SC2317 # run from the EXIT trap
+cleanup() {
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+n=0
+failed=0
+
+# check NAME FUNCTION [ARGS...]: one test; its output is kept in a log and
+# shown as TAP diagnostics when it fails.
+check() {
+	name=$1
+	shift
+	n=$((n + 1))
+	log=$logs/$n.log
+	if "$@" >"$log" 2>&1; then
+		echo "ok $n - $name"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $name"
+		sed 's/^/# /' "$log" | tail -n 30
+	fi
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+# --- DKMS ----------------------------------------------------------------------------
+
+VERSION=
+
+t_dkms_add() {
+	VERSION=$(sh scripts/dkms-src.sh "$work/src/bulwark-0") || return 1
+	mv "$work/src/bulwark-0" "$work/src/bulwark-$VERSION"
+	mkdir -p "$work/dkms"
+	dkms add -m bulwark -v "$VERSION" \
+		--sourcetree "$work/src" --dkmstree "$work/dkms"
+}
+
+t_dkms_build() {
+	dkms build -m bulwark -v "$VERSION" -k "$1" \
+		--sourcetree "$work/src" --dkmstree "$work/dkms" || return 1
+	dkms status -m bulwark -v "$VERSION" -k "$1" \
+		--sourcetree "$work/src" --dkmstree "$work/dkms" | tee "$work/status"
+	grep -q ': built' "$work/status"
+}
+
+# verify_signature KO CERT_DER: KO carries a PKCS#7 signature (as
+# scripts/sign-file appends it) that CERT_DER's key made over the rest
+# of the file.
+verify_signature() {
+	ko=$1
+	magic=$(tail -c 28 "$ko")
+	[ "$magic" = "~Module signature appended~" ] || {
+		echo "$ko: no module signature"
+		return 1
+	}
+	size=$(stat -c %s "$ko")
+	# struct module_signature ends with the signature's length, big-endian.
+	siglen=$(tail -c 32 "$ko" | head -c 4 | od -An -tu1 |
+		awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+	body=$((size - 40 - siglen))
+	[ "$body" -gt 0 ] || { echo "$ko: bad signature length $siglen"; return 1; }
+	head -c "$body" "$ko" >"$work/body"
+	tail -c $((siglen + 40)) "$ko" | head -c "$siglen" >"$work/sig.p7"
+	openssl x509 -inform DER -in "$2" -out "$work/cert.pem" || return 1
+	openssl cms -verify -binary -inform DER -in "$work/sig.p7" \
+		-content "$work/body" -certfile "$work/cert.pem" -noverify \
+		-out /dev/null
+}
+
+t_dkms_signed() {
+	kver=$1
+	ko=$(find "$work/dkms/bulwark/$VERSION/$kver" -name 'bulwark.ko*' | head -n 1)
+	[ -n "$ko" ] || { echo "no module in the DKMS tree for $kver"; return 1; }
+	[ -f "$MOK_CERT" ] || { echo "no $MOK_CERT"; return 1; }
+	case $ko in
+	*.xz) xz -dc "$ko" >"$work/bulwark.ko" ;;
+	*.zst) zstd -qdc "$ko" >"$work/bulwark.ko" ;;
+	*.gz) gzip -dc "$ko" >"$work/bulwark.ko" ;;
+	*) cp "$ko" "$work/bulwark.ko" ;;
+	esac
+	signer=$(modinfo -F signer "$work/bulwark.ko")
+	cn=$(openssl x509 -inform DER -in "$MOK_CERT" -noout -subject -nameopt multiline |
+		sed -n 's/^ *commonName *= *//p')
+	echo "signer: $signer; MOK certificate: $cn"
+	if [ -z "$signer" ] || [ "$signer" != "$cn" ]; then
+		return 1
+	fi
+	verify_signature "$work/bulwark.ko" "$MOK_CERT" || return 1
+	# The check is not vacuous: a changed byte breaks it.
+	printf 'x' | dd of="$work/bulwark.ko" bs=1 seek=100 conv=notrunc 2>/dev/null
+	if verify_signature "$work/bulwark.ko" "$MOK_CERT" >/dev/null 2>&1; then
+		echo "a tampered module still verifies"
+		return 1
+	fi
+}
+
+# --- the package ----------------------------------------------------------------------
+
+DEB=
+
+t_make_deb() {
+	make --no-print-directory deb DEB_OUT="$work/deb" || return 1
+	DEB=$(find "$work/deb" -name "bulwark-dkms_${VERSION}-1_all.deb")
+	[ -n "$DEB" ] || { echo "no bulwark-dkms_${VERSION}-1_all.deb"; return 1; }
+	dpkg-deb --info "$DEB" || return 1
+	dpkg-deb --contents "$DEB" | awk '{ print $6 }' >"$work/contents"
+	for f in ./usr/src/bulwark-$VERSION/dkms.conf ./usr/src/bulwark-$VERSION/Kbuild \
+		./usr/src/bulwark-$VERSION/module/setup.c ./usr/sbin/bulwarkctl \
+		./usr/libexec/bulwark/apply-policy ./usr/libexec/bulwark/metrics-textfile \
+		./lib/systemd/system/bulwark-policy.service \
+		./lib/systemd/system/bulwark-metrics.timer ./etc/default/bulwark \
+		./etc/bulwark/blocklist.d/local.list; do
+		grep -qx "$f" "$work/contents" || { echo "the package lacks $f"; return 1; }
+	done
+	if grep -E '\.(o|ko|cmd)$' "$work/contents"; then
+		echo "the package holds build products"
+		return 1
+	fi
+}
+
+t_deb_install() {
+	apt-get install -y -q --no-install-recommends "$DEB" || return 1
+	dkms status -m bulwark -v "$VERSION" | tee "$work/status"
+	for k in $kernels; do
+		grep -q "bulwark/$VERSION, $k, .*: installed" "$work/status" || {
+			echo "dkms status does not list bulwark installed for $k"
+			return 1
+		}
+		find "/lib/modules/$k/updates" -name 'bulwark.ko*' | grep -q . || {
+			echo "no bulwark.ko in /lib/modules/$k/updates"
+			return 1
+		}
+	done
+	[ -x /usr/sbin/bulwarkctl ] && [ -d "/usr/src/bulwark-$VERSION" ]
+}
+
+t_deb_units() {
+	systemd-analyze verify /lib/systemd/system/bulwark-policy.service \
+		/lib/systemd/system/bulwark-metrics.service \
+		/lib/systemd/system/bulwark-metrics.timer || return 1
+	for l in multi-user.target.wants/bulwark-policy.service \
+		timers.target.wants/bulwark-metrics.timer; do
+		[ -L "/etc/systemd/system/$l" ] || { echo "$l is not enabled"; return 1; }
+	done
+	# The policy runs before the runtimes start.
+	for u in containerd.service docker.service crio.service kubelet.service; do
+		grep -q "^Before=.*$u" /lib/systemd/system/bulwark-policy.service || {
+			echo "bulwark-policy.service is not ordered before $u"
+			return 1
+		}
+	done
+}
+
+t_deb_remove() {
+	apt-get remove -y -q bulwark-dkms || return 1
+	if [ -n "$(dkms status -m bulwark 2>/dev/null)" ]; then
+		dkms status -m bulwark
+		echo "dkms still lists bulwark"
+		return 1
+	fi
+	[ ! -e "/usr/src/bulwark-$VERSION" ] || { echo "/usr/src/bulwark-$VERSION is left"; return 1; }
+	if find /lib/modules/*/updates -name 'bulwark.ko*' 2>/dev/null | grep .; then
+		echo "modules are left"
+		return 1
+	fi
+	apt-get purge -y -q bulwark-dkms || return 1
+	if [ -e /etc/bulwark ] || find /etc/systemd/system -name 'bulwark*' | grep .; then
+		echo "files are left after purge"
+		return 1
+	fi
+}
+
+# --- Kubernetes ----------------------------------------------------------------------
+
+t_k8s_validate() {
+	python3 scripts/k8s-validate.py deploy/kubernetes/bulwark.yaml "$work/k8s"
+}
+
+# The validator finds broken manifests (it is not vacuous).
+t_k8s_negative() {
+	m=deploy/kubernetes/bulwark.yaml
+	for edit in 's/hostPID: true/hostPID: false/' \
+		's/privileged: true/privileged: false/' \
+		's/key: keys_names/key: keys_namez/' \
+		's/path: \/lib\/modules$/path: \/lib\/modulez/' \
+		's/mountPath: \/usr\/src$/mountPath: \/usr\/source/' \
+		'/- name: tmp$/{N;s/- name: tmp\n\( *\)mountPath/- name: temp\n\1mountPath/}' \
+		's/prometheus.io\/port: "9743"/prometheus.io\/port: "9000"/' \
+		's/args: \["install"\]/args: ["instal"]/'; do
+		sed "$edit" "$m" >"$work/broken.yaml"
+		if cmp -s "$m" "$work/broken.yaml"; then
+			echo "the edit '$edit' changed nothing"
+			return 1
+		fi
+		if python3 scripts/k8s-validate.py "$work/broken.yaml" >/dev/null; then
+			echo "accepted a manifest edited with '$edit'"
+			return 1
+		fi
+	done
+}
+
+# The ConfigMap's policy is in formats bulwarkctl and the kernel take.
+t_k8s_policy() {
+	cm=$work/k8s/bulwark-policy
+	root=$work/fakeroot
+	mkdir -p "$root/proc/sys/kernel/bulwark" "$root/sys/kernel/bulwark/counters" \
+		"$root/sys/kernel/security/bulwark"
+	echo "$VERSION" >"$root/sys/kernel/bulwark/version"
+	: >"$root/sys/kernel/security/bulwark/blocklist"
+	BULWARK_ROOT=$root sh scripts/bulwarkctl load "$cm/blocklist.list" || return 1
+	for k in BULWARK_MINER_MODE BULWARK_KEYS_MODE; do
+		case $(cat "$cm/$k") in
+		off | audit | enforce) ;;
+		*) echo "$k is not off, audit or enforce"; return 1 ;;
+		esac
+	done
+	case $(cat "$cm/BULWARK_LOCK") in
+	yes | no) ;;
+	*) echo "BULWARK_LOCK is not yes or no"; return 1 ;;
+	esac
+	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$cm/keys_dirs" |
+		grep -v '^/' && { echo "keys_dirs: not an absolute path"; return 1; }
+	shellcheck -s sh deploy/kubernetes/bulwark-node.sh
+}
+
+# --- the boot-time policy and lock, in a VM ----------------------------------------------
+
+# t_lock_vm KVER: boot KVER and run selftests/ops_lock_test.sh; its TAP
+# results become ours.
+lock_vm() {
+	k=$1
+	out=$logs/vm-lock-$k
+	ko=build/$k/bulwark.ko
+	if [ ! -f "$ko" ]; then
+		sh scripts/build.sh "$k" >"$logs/build-$k.log" 2>&1 || {
+			n=$((n + 1))
+			failed=$((failed + 1))
+			echo "not ok $n - lock VM on $k: cannot build the module"
+			sed 's/^/# /' "$logs/build-$k.log" | tail -n 20
+			return 0
+		}
+	fi
+	rc=0
+	sh scripts/vm.sh "$k" "$out" -- "sh selftests/ops_lock_test.sh $ko" \
+		>"$logs/vm-lock-$k.log" 2>&1 || rc=$?
+	if [ -f "$out/output.txt" ]; then
+		while IFS= read -r line; do
+			case $line in
+			"ok "*" - "*)
+				n=$((n + 1))
+				echo "ok $n - lock VM on $k: ${line#* - }"
+				;;
+			"not ok "*" - "*)
+				n=$((n + 1))
+				failed=$((failed + 1))
+				echo "not ok $n - lock VM on $k: ${line#* - }"
+				;;
+			"# "*) case $line in "# "[0-9]*" s") ;; *) echo "$line" ;; esac ;;
+			esac
+		done <"$out/output.txt"
+	fi
+	n=$((n + 1))
+	if [ "$rc" -eq 0 ]; then
+		echo "ok $n - lock VM on $k: guest finished, log clean"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - lock VM on $k: vm.sh status $rc"
+		sed 's/^/# /' "$logs/vm-lock-$k.log" | tail -n 30
+	fi
+}
+
+# --- main ---------------------------------------------------------------------------
+
+[ "$(id -u)" -eq 0 ] || { echo "ops-test.sh: must run as root" >&2; exit 1; }
+kernels=$(sh scripts/kernels.sh)
+
+check "dkms add (dkms.conf and module/common.h agree on the version)" t_dkms_add
+for k in $kernels; do
+	if [ -n "$VERSION" ]; then
+		check "dkms build for $k" t_dkms_build "$k"
+		check "dkms signed the module for $k with its MOK key" t_dkms_signed "$k"
+	else
+		skip "dkms build for $k" "dkms add failed"
+	fi
+done
+
+check "make deb" t_make_deb
+if [ -z "$DEB" ]; then
+	skip "apt install ./bulwark-dkms_*.deb" "no package"
+elif dpkg-query -W -f='${db:Status-Status}' bulwark-dkms 2>/dev/null |
+	grep -q installed; then
+	skip "apt install ./bulwark-dkms_*.deb" "bulwark-dkms is installed on this machine"
+else
+	check "apt install ./bulwark-dkms_*.deb: dkms built and installed it for every kernel" t_deb_install
+	check "systemd units: verified, enabled, ordered before the runtimes" t_deb_units
+	check "apt remove, purge: dkms and files clean" t_deb_remove
+fi
+
+check "Kubernetes manifest: structure" t_k8s_validate
+check "Kubernetes manifest: the validator rejects broken manifests" t_k8s_negative
+check "Kubernetes manifest: the ConfigMap's policy, the node script" t_k8s_policy
+
+for k in $kernels; do
+	lock_vm "$k"
+done
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

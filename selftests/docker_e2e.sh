@@ -1,0 +1,347 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# docker_e2e.sh - end-to-end test with Debian's docker.io (dockerd,
+# containerd, runc), run as root in a throw-away test VM.
+#
+# Usage, from the repository's root, after make -C selftests:
+#   sh selftests/docker_e2e.sh KO_PATH > /out/docker_e2e.tap
+#
+# Starts containerd and dockerd with the API on tcp://127.0.0.1:2375, as on
+# the exposed hosts that get attacked, and drives every container through
+# that API, with Debian's docker client:
+#   - a busybox image is imported; "docker run" is timed without bulwark,
+#     then with it loaded (the same guest, the same number of runs);
+#   - ordinary containers start, run and stop normally with bulwark loaded
+#     and a blocklist in force (runc's memfd self-exec included);
+#   - a blocklisted binary copied into /tmp, /dev/shm and a memfd is
+#     denied in a container, and the log names the container id that
+#     "docker ps --no-trunc" shows; the host runs the same file;
+#   - with the host's / mounted in a container, appending to the host's
+#     /root/.ssh/authorized_keys, mv over it, sed -i and chattr -i are
+#     denied and the file is unchanged; a container's own authorized_keys
+#     may be written; the host's administrator keeps every right;
+#   - in audit mode the same attacks succeed and are logged.
+#
+# Prints TAP ("ok N - name", "not ok N - name", then "1..N") and exits
+# non-zero if a test failed.  It leaves bulwark loaded with its default
+# settings and an empty blocklist.
+
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=selftests/e2e_lib.sh
+. "$top/selftests/e2e_lib.sh"
+
+KO=${1:-${BULWARK_KO:-}}
+# Debian's client, whatever else PATH holds.
+DOCKER=/usr/bin/docker
+export DOCKER_HOST=tcp://127.0.0.1:2375
+IMG=bulwark-e2e/busybox
+KEYS=/root/.ssh/authorized_keys
+HOST_KEY="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfTheAdministrator admin@host"
+EVIL_KEY="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAttackerKeyFromAContainer evil@c2"
+# docker run timings: runs with and without bulwark.
+RUNS=${BULWARK_E2E_RUNS:-5}
+
+W=$(mktemp -d /tmp/docker_e2e.XXXXXX)
+containerd_pid=
+dockerd_pid=
+
+# shellcheck disable=SC2317 # run from the EXIT trap
+cleanup() {
+	set +e
+	if [ -n "$dockerd_pid" ]; then
+		$DOCKER rm -f victim keys-audit keys-deny >/dev/null 2>&1
+		kill "$dockerd_pid"
+		wait "$dockerd_pid"
+	fi
+	if [ -n "$containerd_pid" ]; then
+		kill "$containerd_pid"
+		wait "$containerd_pid"
+	fi
+	if [ -d /sys/module/bulwark ]; then
+		knob miner_mode 2
+		knob keys_mode 2
+		: >"$SECFS/blocklist"
+	fi
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+[ "$(id -u)" -eq 0 ] || die "must run as root"
+if [ -z "$KO" ] || [ ! -r "$KO" ]; then
+	die "usage: $0 KO_PATH (bulwark.ko)"
+fi
+for p in $DOCKER /usr/sbin/dockerd /usr/bin/containerd /usr/sbin/runc; do
+	if [ ! -x "$p" ]; then
+		echo "1..0 # SKIP $p is missing: apt-get install docker.io"
+		exit 0
+	fi
+done
+[ -x "$top/build/selftests/memfd-exec" ] ||
+	die "no build/selftests/memfd-exec: run make -C selftests first"
+
+# Milliseconds since the epoch.
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# timed_run VAR: one run of an empty container; adds its time in ms to
+# the list in $VAR; fails if the run failed.
+timed_run() {
+	t0=$(now_ms)
+	$DOCKER run --rm --network none "$IMG" true >>"$W/runs.log" 2>&1 ||
+		return 1
+	eval "$1=\"\${$1} $(($(now_ms) - t0))\""
+}
+
+# stats LIST: "mean M ms, best B ms" of the numbers in LIST.
+stats() {
+	echo "$1" | tr ' ' '\n' | sed '/^$/d' | sort -n |
+		awk '{ s += $1; if (NR == 1) b = $1 }
+		     END { printf "mean %d ms, best %d ms", s / NR, b }'
+}
+
+# in_victim COMMAND...: runs COMMAND in the long-running container.
+in_victim() {
+	$DOCKER exec victim "$@"
+}
+
+# host_keys_unchanged: the host's key file holds exactly HOST_KEY.
+host_keys_unchanged() {
+	[ "$(cat "$KEYS")" = "$HOST_KEY" ]
+}
+
+# attack NAME MARK COMMAND...: a keys attack run in a new container with
+# the host's / on /mnt, named keys-deny; it must fail, leave the host's
+# file unchanged, and be logged as a denial naming the container.
+attack() {
+	name=$1
+	mark=$2
+	shift 2
+	kmsg_mark "$mark"
+	if $DOCKER run --name keys-deny --network none -v /:/mnt "$IMG" \
+		chroot /mnt "$@" >"$W/out" 2>&1; then
+		not_ok "$name is denied (it succeeded)" "$W/out"
+	elif ! host_keys_unchanged; then
+		not_ok "$name leaves the host's file unchanged" "$W/out"
+	else
+		ok "$name is denied, the host's file unchanged"
+	fi
+	id=$($DOCKER inspect -f '{{.Id}}' keys-deny 2>/dev/null || true)
+	got=$(report_container "$mark" 'action=deny .*reason=host_keys')
+	if [ -n "$id" ] && [ "$got" = "$id" ]; then
+		ok "$name: the denial names container $id"
+	else
+		kmsg_since "$mark" | grep bulwark >"$W/out" || true
+		not_ok "$name: the denial names the container ($got, not $id)" \
+			"$W/out"
+	fi
+	$DOCKER rm -f keys-deny >/dev/null 2>&1 || true
+	rm -f /root/.ssh/new /root/.ssh/sed*
+	printf '%s\n' "$HOST_KEY" >"$KEYS"
+}
+
+# --- the engine, without bulwark ---------------------------------------
+
+if [ -d /sys/module/bulwark ] && ! rmmod bulwark 2>"$W/out"; then
+	die "cannot unload bulwark to time docker run without it: $(cat "$W/out")"
+fi
+
+kmsg_mark start
+containerd >"$W/containerd.log" 2>&1 &
+containerd_pid=$!
+dockerd --iptables=false --ip6tables=false --bridge=none \
+	-H tcp://127.0.0.1:2375 >"$W/dockerd.log" 2>&1 &
+dockerd_pid=$!
+t0=$(date +%s)
+until $DOCKER version >/dev/null 2>&1; do
+	if [ $(($(date +%s) - t0)) -gt 300 ]; then
+		not_ok "dockerd answers on $DOCKER_HOST" "$W/dockerd.log"
+		finish
+		exit 1
+	fi
+	sleep 1
+done
+ok "dockerd answers on $DOCKER_HOST after $(($(date +%s) - t0)) s"
+
+make_rootfs "$W/rootfs"
+check "a busybox image is imported" sh -c \
+	"tar -C '$W/rootfs' -cf - . | $DOCKER import --change 'ENV PATH=/bin' - $IMG"
+
+# Timed runs without and with bulwark, interleaved so that both see the
+# same load, after a warm-up run.
+# shellcheck disable=SC2034 # set, and only set, by timed_run
+warmup=
+unloaded=
+loaded=
+runs_ok=1
+timed_run warmup || runs_ok=0
+i=0
+while [ "$i" -lt "$RUNS" ] && [ "$runs_ok" -eq 1 ]; do
+	timed_run unloaded || runs_ok=0
+	if ! insmod "$KO" 2>"$W/out"; then
+		not_ok "bulwark loads" "$W/out"
+		finish
+		exit 1
+	fi
+	block_miner "$W/rootfs"
+	timed_run loaded || runs_ok=0
+	rmmod bulwark
+	i=$((i + 1))
+done
+if [ "$runs_ok" -eq 1 ]; then
+	ok "ordinary containers run, with bulwark and without (runc's memfd self-exec too)"
+else
+	not_ok "ordinary containers run, with bulwark and without" "$W/runs.log"
+fi
+diag "docker run --rm --network none IMG true, $RUNS runs each, interleaved:"
+diag "  without bulwark: $(stats "$unloaded") (${unloaded# })"
+diag "  with bulwark:    $(stats "$loaded") (${loaded# })"
+
+# --- bulwark loaded, a blocklist in force ------------------------------
+
+if ! insmod "$KO" 2>"$W/out"; then
+	not_ok "bulwark loads" "$W/out"
+	finish
+	exit 1
+fi
+ok "bulwark loads"
+block_miner "$W/rootfs"
+blocked0=$(counter exec_blocked)
+check "a container runs a script, pipes and a shell" sh -c \
+	"$DOCKER run --rm --network none $IMG sh -c 'echo hello | tr a-z A-Z | grep -q HELLO'"
+
+# /dev/shm made executable: Docker mounts its own noexec.
+if victim=$($DOCKER run -d --network none --name victim \
+	--tmpfs /dev/shm:rw,exec,size=16m "$IMG" sleep 600 2>"$W/out"); then
+	ok "a long-running container starts"
+else
+	not_ok "a long-running container starts" "$W/out"
+fi
+listed=$($DOCKER ps --no-trunc --filter name=victim --format '{{.ID}}')
+pid=$($DOCKER inspect -f '{{.State.Pid}}' victim)
+diag "victim: docker ps --no-trunc: $listed, /proc/$pid/cgroup:" \
+	"$(tr '\n' ' ' <"/proc/$pid/cgroup")"
+if [ -n "$listed" ] && [ "$listed" = "$victim" ]; then
+	ok "docker ps --no-trunc lists it with the id docker run printed"
+else
+	not_ok "docker ps --no-trunc lists it ($listed, not $victim)"
+fi
+
+# The miner, copied where attackers drop it.
+ratelimit_pause
+kmsg_mark tmp
+check_denied "the miner copied into /tmp is denied" in_victim sh -c \
+	'cp /opt/xmrig /tmp/busybox && /tmp/busybox true'
+got=$(report_container tmp 'action=deny op=exec reason=miner_hash')
+if [ "$got" = "$listed" ]; then
+	ok "the log names the container that docker ps --no-trunc shows"
+else
+	kmsg_since tmp | grep bulwark >"$W/out" || true
+	not_ok "the log names the container that docker ps shows ($got, not $listed)" \
+		"$W/out"
+fi
+check_denied "the miner copied into /dev/shm is denied" in_victim sh -c \
+	'cp /opt/xmrig /dev/shm/busybox && /dev/shm/busybox true'
+check_denied "the miner run from a memfd is denied" \
+	in_victim memfd-exec /opt/xmrig busybox true
+check "a renamed copy of busybox, not blocklisted, runs" in_victim sh -c \
+	'mkdir -p /tmp/ok && cp /bin/busybox /tmp/ok/busybox && /tmp/ok/busybox true'
+blocked=$(counter exec_blocked)
+if [ "$blocked" -ge $((blocked0 + 3)) ]; then
+	ok "exec_blocked counts the three denials ($blocked0 -> $blocked)"
+else
+	not_ok "exec_blocked counts the three denials ($blocked0 -> $blocked)"
+fi
+mkdir -p "$W/host"
+cp "$W/rootfs/opt/xmrig" "$W/host/busybox"
+check "the host runs the same miner" "$W/host/busybox" true
+if [ "$(counter exec_blocked)" -eq "$blocked" ]; then
+	ok "the host's run is not counted as blocked"
+else
+	not_ok "the host's run is not counted as blocked"
+fi
+
+# --- host keys ---------------------------------------------------------
+
+if [ ! -e "$SECFS/keys_dirs" ]; then
+	skip "host keys" "this bulwark has no keys rule"
+else
+	mkdir -p /root/.ssh
+	chmod 0700 /root/.ssh
+	printf '%s\n' "$HOST_KEY" >"$KEYS"
+	check "the host's administrator writes the host's keys" sh -c \
+		"printf '%s\n' '$HOST_KEY' >>'$KEYS' &&
+		 printf '%s\n' '$HOST_KEY' >'$KEYS'"
+
+	ratelimit_pause
+	attack "echo KEY >> authorized_keys" append \
+		sh -c "echo '$EVIL_KEY' >> $KEYS"
+	attack "mv over authorized_keys" mv \
+		sh -c "echo '$EVIL_KEY' > /root/.ssh/new && mv /root/.ssh/new $KEYS"
+	ratelimit_pause
+	attack "sed -i authorized_keys" sed sed -i "s/^/$EVIL_KEY /" "$KEYS"
+	if chattr -i "$KEYS" 2>"$W/out"; then
+		attack "chattr -i authorized_keys" chattr chattr -i "$KEYS"
+	else
+		skip "chattr -i authorized_keys" \
+			"the guest's root file system has no attributes: $(cat "$W/out")"
+	fi
+	check "a container writes its own /root/.ssh/authorized_keys" \
+		$DOCKER run --rm --network none "$IMG" sh -c \
+		"mkdir -p /root/.ssh && echo '$EVIL_KEY' >> $KEYS && grep -q evil $KEYS"
+	check "the host's file is still the administrator's" host_keys_unchanged
+fi
+
+# --- audit mode --------------------------------------------------------
+
+ratelimit_pause
+knob miner_mode 1
+audited0=$(counter exec_audited)
+kmsg_mark audit-exec
+check "audit mode: the miner runs in the container" in_victim sh -c \
+	'cp /opt/xmrig /tmp/busybox && /tmp/busybox true'
+got=$(report_container audit-exec 'action=audit op=exec reason=miner_hash')
+if [ "$got" = "$listed" ] && [ "$(counter exec_audited)" -gt "$audited0" ]; then
+	ok "audit mode: it is logged and counted, naming the container"
+else
+	not_ok "audit mode: it is logged and counted, naming the container ($got)"
+fi
+knob miner_mode 2
+
+if [ -e "$SECFS/keys_dirs" ]; then
+	knob keys_mode 1
+	audited0=$(counter keys_audited)
+	kmsg_mark audit-keys
+	check "audit mode: echo KEY >> the host's authorized_keys succeeds" \
+		$DOCKER run --name keys-audit --network none -v /:/mnt "$IMG" \
+		chroot /mnt sh -c "echo '$EVIL_KEY' >> $KEYS"
+	id=$($DOCKER inspect -f '{{.Id}}' keys-audit 2>/dev/null || true)
+	got=$(report_container audit-keys 'action=audit .*reason=host_keys')
+	if grep -q evil "$KEYS" && [ -n "$id" ] && [ "$got" = "$id" ] &&
+		[ "$(counter keys_audited)" -gt "$audited0" ]; then
+		ok "audit mode: it is logged and counted, naming the container"
+	else
+		kmsg_since audit-keys | grep bulwark >"$W/out" || true
+		not_ok "audit mode: keys change logged ($got, not $id)" "$W/out"
+	fi
+	$DOCKER rm -f keys-audit >/dev/null 2>&1 || true
+	knob keys_mode 2
+	printf '%s\n' "$HOST_KEY" >"$KEYS"
+fi
+
+# --- and the containers stop ---------------------------------------------
+
+check "the long-running container stops" $DOCKER stop -t 2 victim
+check "and is removed" $DOCKER rm victim
+if kmsg_since start | grep 'bulwark: action=' | grep 'container=- ' >"$W/out"; then
+	not_ok "every report names a container: no host task was contained" \
+		"$W/out"
+else
+	ok "every report names a container: no host task was contained"
+fi
+
+finish
