@@ -15,7 +15,9 @@
 #include <linux/binfmts.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/mm_types.h>
 #include <linux/mman.h>
+#include <linux/sched.h>
 #include <linux/security.h>
 
 #include "blocklist.h"
@@ -37,11 +39,26 @@ static bool want_exec(struct ftrace_regs *fregs)
 	       !bulwark_blocklist_empty() && bulwark_current_contained();
 }
 
+/*
+ * The exec in progress mapping its own file: bprm_check has judged that
+ * file already.  The ELF interpreter, mapped by the same exec, and any
+ * later mapping are still judged.
+ */
+static bool mapping_own_exec(const struct file *file)
+{
+	const struct mm_struct *mm = current->mm;
+
+	return current->in_execve && mm &&
+	       file == rcu_access_pointer(mm->exe_file);
+}
+
 /* As want_exec(), for an executable mapping of a file. */
 static bool want_mmap_exec(struct ftrace_regs *fregs)
 {
-	return bulwark_fregs_arg(fregs, 0) &&
-	       (bulwark_fregs_arg(fregs, 1) & PROT_EXEC) && want_exec(fregs);
+	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
+
+	return file && (bulwark_fregs_arg(fregs, 1) & PROT_EXEC) &&
+	       !mapping_own_exec(file) && want_exec(fregs);
 }
 
 /* The host-keys rule is on and the current task is subject to it. */

@@ -13,8 +13,9 @@ the DaemonSet's selector and labels, hostPID, a privileged init container
 that mounts the host's /lib/modules, /usr/src and /var/lib/dkms; every
 volumeMount names a volume; every ConfigMap volume, item and
 configMapKeyRef refers to a ConfigMap and key defined in the manifest; the
-Prometheus annotations name a port of a container; the containers'
-arguments are subcommands of bulwark-node.sh.
+Prometheus annotations name a port of a container and a path that
+bulwark-node.sh serves, which the probes use; the containers' arguments are
+subcommands of bulwark-node.sh.
 """
 
 import os
@@ -42,14 +43,18 @@ def get(obj, *keys, default=None):
     return obj
 
 
-def node_subcommands():
-    """The subcommands that bulwark-node.sh's final case statement accepts."""
+def node_script_text():
     try:
         with open(NODE_SCRIPT, encoding="utf-8") as f:
-            text = f.read()
+            return f.read()
     except OSError as e:
         problem(f"cannot read {NODE_SCRIPT}: {e}")
-        return set()
+        return ""
+
+
+def node_subcommands():
+    """The subcommands that bulwark-node.sh's final case statement accepts."""
+    text = node_script_text()
     main = text[text.rfind('case ${1:-} in'):]
     return set(re.findall(r"^([a-z]+)\)", main, re.M))
 
@@ -162,6 +167,17 @@ def check_daemonset(ds, configmaps, namespace):
     if str(ann.get("prometheus.io/port")) not in ports:
         problem(f"{where}: prometheus.io/port {ann.get('prometheus.io/port')}"
                 f" is not a container port")
+    path = ann.get("prometheus.io/path", "/metrics")
+    # The node script writes the CGI program at "$www<path>".
+    if f'"$www{path}"' not in node_script_text():
+        problem(f"{where}: prometheus.io/path {path} is not served by "
+                f"bulwark-node.sh")
+    for c in containers:
+        probe = c.get("readinessProbe") or c.get("livenessProbe") or {}
+        probe_path = get(probe, "httpGet", "path")
+        if probe_path is not None and probe_path != path:
+            problem(f"{where}: container {c.get('name')} probes "
+                    f"{probe_path}, not {path}")
 
 
 def main():

@@ -225,7 +225,9 @@ t_k8s_negative() {
 		's/mountPath: \/usr\/src$/mountPath: \/usr\/source/' \
 		'/- name: tmp$/{N;s/- name: tmp\n\( *\)mountPath/- name: temp\n\1mountPath/}' \
 		's/prometheus.io\/port: "9743"/prometheus.io\/port: "9000"/' \
-		's/args: \["install"\]/args: ["instal"]/'; do
+		's/args: \["install"\]/args: ["instal"]/' \
+		's/io\/path: \/cgi-bin\/metrics$/io\/path: \/metrics/' \
+		's/^\(  *path: \)\/cgi-bin\/metrics$/\1\/metrics/'; do
 		sed "$edit" "$m" >"$work/broken.yaml"
 		if cmp -s "$m" "$work/broken.yaml"; then
 			echo "the edit '$edit' changed nothing"

@@ -523,6 +523,41 @@ t_metrics_textfile() {
 	[ "$(stat -c %a "$W/tf/bulwark.prom")" = 644 ]
 }
 
+# The Kubernetes DaemonSet's metrics container: busybox httpd on a port,
+# running bulwarkctl for each scrape.
+t_node_metrics() {
+	mkdir -p "$W/node"
+	BULWARK_NODE_TOOLS=$top/scripts METRICS_PORT=19743 TMPDIR=$W/node \
+		sh "$top/deploy/kubernetes/bulwark-node.sh" metrics \
+		>"$W/node.log" 2>&1 &
+	httpd=$!
+	url=http://127.0.0.1:19743/cgi-bin/metrics
+	i=0
+	ok=0
+	while [ "$i" -lt 50 ]; do
+		if busybox wget -S -q -O "$W/node.prom" "$url" 2>"$W/node.headers"; then
+			ok=1
+			break
+		fi
+		i=$((i + 1))
+		sleep 0.2
+	done
+	kill "$httpd" 2>/dev/null || true
+	wait "$httpd" 2>/dev/null || true
+	if [ "$ok" -eq 0 ]; then
+		echo "no answer from $url:"
+		cat "$W/node.log" "$W/node.headers"
+		return 1
+	fi
+	grep -qi 'Content-Type: text/plain; version=0.0.4' "$W/node.headers" || {
+		echo "headers:"
+		cat "$W/node.headers"
+		return 1
+	}
+	grep -q '^bulwark_exec_blocked_total ' "$W/node.prom" &&
+		promtool check metrics <"$W/node.prom"
+}
+
 # --- tests: a denial in the logs -------------------------------------------------------------------
 
 start_auditd() {
@@ -669,6 +704,7 @@ check "metrics: promtool check metrics accepts the output" t_metrics_promtool
 check "metrics: every counter as bulwark_<name>_total, gauges without _total" t_metrics_names
 check "metrics: work for an unprivileged user" t_metrics_nobody
 check "metrics-textfile: writes a valid bulwark.prom, leaves no temporary file" t_metrics_textfile
+check "Kubernetes metrics container: serves valid metrics over HTTP" t_node_metrics
 check "audit: a contained exec of a blocklisted file is denied and in audit.log" t_audit_deny
 check "kernel log: the denial is logged as action=deny" t_dmesg_deny
 check "audit mode: allowed, counted and in audit.log as action=audit" t_audit_mode

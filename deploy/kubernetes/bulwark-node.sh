@@ -26,7 +26,7 @@
 set -eu
 
 SRC=/opt/bulwark/src
-TOOLS=/opt/bulwark/bin
+TOOLS=${BULWARK_NODE_TOOLS:-/opt/bulwark/bin}
 HOST_DIR=/host/opt/bulwark
 CONFIG=/config
 NAME=bulwark
@@ -101,20 +101,19 @@ apply_on_host() {
 
 serve_metrics() {
 	port=${METRICS_PORT:-9743}
-	interval=${METRICS_INTERVAL:-15}
 	www=${TMPDIR:-/tmp}/www
-	mkdir -p "$www"
-	(
-		while :; do
-			if sh "$TOOLS/bulwarkctl" metrics >"$www/.metrics.tmp"; then
-				mv -f "$www/.metrics.tmp" "$www/metrics"
-			else
-				rm -f "$www/metrics" "$www/.metrics.tmp"
-			fi
-			sleep "$interval"
-		done
-	) &
-	log "serving metrics on :$port/metrics"
+	mkdir -p "$www/cgi-bin"
+	# Run by httpd for each scrape: live values, 503 without bulwark.
+	sed "s|@TOOLS@|$TOOLS|" >"$www/cgi-bin/metrics" <<'CGI'
+#!/bin/sh
+if out=$(sh @TOOLS@/bulwarkctl metrics 2>&1); then
+	printf 'Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n\r\n%s\n' "$out"
+else
+	printf 'Status: 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\n%s\n' "$out"
+fi
+CGI
+	chmod 0755 "$www/cgi-bin/metrics"
+	log "serving metrics on :$port/cgi-bin/metrics"
 	exec busybox httpd -f -p "$port" -h "$www"
 }
 
