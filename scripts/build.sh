@@ -3,6 +3,8 @@
 #
 # usage: scripts/build.sh KVER [make arguments...]
 #
+# BULWARK_BUILD_OUT overrides the output directory (default build/<kver>).
+#
 # The sources are copied so that several kernels can be built from one
 # tree; the headers come from /usr/src/linux-headers-KVER (Debian's
 # linux-headers package, installed by scripts/deps.sh).
@@ -12,7 +14,7 @@ kver=${1:?usage: scripts/build.sh KVER [make arguments...]}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
-out=$top/build/$kver
+out=${BULWARK_BUILD_OUT:-$top/build/$kver}
 
 if [ ! -d "$kdir" ]; then
 	echo "build.sh: no kernel headers at $kdir (run scripts/deps.sh)" >&2
