@@ -7,18 +7,25 @@
 #                           supported kernel, lint, run the VM selftests
 #   make demo               boot a VM and replay the attacks
 #   make bench              measure the cost, loaded against unloaded
+#   make stress             the stress test in a VM per kernel, for
+#                           STRESS_SECONDS (default 600) each
+#   make fuzz               run the policy-parser fuzzers for FUZZ_SECONDS
+#                           (default 300) each
 #   make install            install bulwark.ko into the running kernel's tree
 #   make dkms-install       register, build and install with DKMS
 #   make deb                build the bulwark-dkms package into DEB_OUT
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+STRESS_SECONDS ?= 600
+FUZZ_SECONDS ?= 300
 BULWARK_CACHE ?= /var/cache/bulwark
 export BULWARK_CACHE
 DEB_OUT ?= build/deb
 
 VERSION := $(shell sed -n 's/^\#define BULWARK_VERSION "\(.*\)"/\1/p' module/common.h)
 
-.PHONY: all modules clean check demo bench install dkms-install deb selftests
+.PHONY: all modules clean check demo bench stress fuzz install dkms-install deb \
+	selftests
 
 all: modules
 
@@ -57,3 +64,9 @@ demo:
 
 bench:
 	sh scripts/bench.sh
+
+stress:
+	sh scripts/stress.sh $(STRESS_SECONDS)
+
+fuzz:
+	sh scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -69,6 +69,9 @@ for rep in $(seq "$reps"); do
 	echo "bench: round $rep of $reps done" >&2
 done
 
+# Container start: docker run --rm IMG true, unloaded against loaded.
+sh scripts/bench-docker.sh "$ko" $((reps * 2)) "$raw"
+
 # Hashing: an uncached exec of the 64 MiB binary against a cached one,
 # compared with sha256sum of the same file in this guest.
 "$bench" -c exec "$w/big" 2 >/dev/null
@@ -116,8 +119,8 @@ END {
 	hash_ns = uncached - cached
 	json = "{\n  \"kernel\": \"" kver "\",\n  \"repetitions\": " reps ",\n"
 	md = "| measurement | unloaded (ns) | loaded (ns) | ratio |\n|---|---|---|---|\n"
-	split("open_host open_contained open_keyname_contained exec_host exec_contained", order, " ")
-	for (i = 1; i <= 5; i++) {
+	n_order = split("open_host open_contained open_keyname_contained exec_host exec_contained docker_run docker_run_cpu", order, " ")
+	for (i = 1; i <= n_order; i++) {
 		m = order[i]
 		r = med["loaded", m] / med["unloaded", m]
 		json = json sprintf("  \"%s\": { \"unloaded_ns\": %.1f, \"loaded_ns\": %.1f, \"ratio\": %.4f },\n", m, med["unloaded", m], med["loaded", m], r)

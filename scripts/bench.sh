@@ -29,7 +29,7 @@ for k in $(sh scripts/kernels.sh); do
 	{
 		echo "# bulwark benchmark, $k, $date"
 		echo
-		echo "QEMU TCG, one vCPU, -icount shift=0,sleep=off: 1 ns of guest time is one instruction. Medians of $reps interleaved rounds."
+		echo "QEMU TCG, one vCPU, -icount shift=0,sleep=off: 1 ns of guest time is one instruction. Medians of $reps interleaved rounds ($((reps * 2)) for docker_run)."
 		echo
 		cat "$out/bench.md"
 	} >"bench/results-$k.md"

@@ -139,62 +139,106 @@ count_tap() {
 	fi
 }
 
+# The guest jobs: the selftests and the end-to-end tests (the real
+# container stack of docker.io: runc, containerd, dockerd) in a VM of their
+# own per kernel, the operations tests (scripts/ops-test.sh: DKMS builds
+# and module signing, make deb with apt install and remove, the systemd
+# units, the Kubernetes manifest, the boot-time policy with `bulwarkctl
+# lock` in VMs of their own) and the fuzzers' corpus regression run.  A
+# TCG guest uses one host thread, so the jobs run in $lanes lanes at once;
+# each writes its log and TAP files, and the results are counted below in
+# a fixed order.
+jobs=
 for k in $kernels; do
-	out=$logs/vm-$k
-	mkdir -p "$out"
-	echo "# selftests on $k"
-	set +e
-	sh scripts/vm.sh --timeout 2400 "$k" "$out" -- \
-		"sh selftests/run-guest.sh build/$k/bulwark.ko" \
-		>"$logs/vm-$k.log" 2>&1
-	status=$?
-	set -e
-	for tap in "$out"/*.tap; do
-		[ -e "$tap" ] || continue
-		count_tap "$tap"
-	done
-	case $status in
-	0) pass "selftests on $k: guest finished, log clean" ;;
-	3) fail "selftests on $k: kernel splat in guest log" "$logs/vm-$k.log" ;;
-	*) fail "selftests on $k: guest status $status" "$logs/vm-$k.log" ;;
+	jobs="$jobs selftests:$k"
+done
+for k in $kernels; do
+	jobs="$jobs e2e:$k"
+done
+jobs="$jobs ops fuzz"
+lanes=${BULWARK_CHECK_LANES:-$(nproc)}
+
+# run_job JOB: runs one job; its exit status goes to $logs/JOB.status.
+run_job() {
+	kind=${1%%:*}
+	k=${1#*:}
+	case $kind in
+	selftests | e2e)
+		if [ "$kind" = selftests ]; then
+			runner=selftests/run-guest.sh
+		else
+			runner=selftests/run-e2e.sh
+		fi
+		out=$logs/$kind-$k
+		mkdir -p "$out"
+		sh scripts/vm.sh --timeout 2400 "$k" "$out" -- \
+			"sh $runner build/$k/bulwark.ko" >"$out.log" 2>&1 ;;
+	ops)
+		sh scripts/ops-test.sh >"$logs/ops-test.tap" \
+			2>"$logs/ops-test.log" ;;
+	fuzz)
+		sh scripts/fuzz.sh --regress >"$logs/fuzz.tap" \
+			2>"$logs/fuzz.log" ;;
 	esac
+	echo $? >"$logs/$(echo "$1" | tr ':' '-').status"
+}
+
+# run_lane N: runs every job whose position modulo $lanes is N.
+run_lane() {
+	i=0
+	for job in $jobs; do
+		if [ $((i % lanes)) -eq "$1" ]; then
+			run_job "$job" || true
+		fi
+		i=$((i + 1))
+	done
+}
+
+echo "# guest jobs in $lanes lanes:$jobs"
+pids=
+lane=0
+while [ "$lane" -lt "$lanes" ]; do
+	run_lane "$lane" &
+	pids="$pids $!"
+	lane=$((lane + 1))
+done
+for p in $pids; do
+	wait "$p" || true
 done
 
-# End-to-end tests with the real container stack of docker.io (runc,
-# containerd, dockerd): a VM of their own per kernel, since the engine
-# takes minutes to start and run containers under TCG.
-for k in $kernels; do
-	out=$logs/e2e-$k
-	mkdir -p "$out"
-	echo "# end-to-end tests on $k"
-	set +e
-	sh scripts/vm.sh --timeout 2400 "$k" "$out" -- \
-		"sh selftests/run-e2e.sh build/$k/bulwark.ko" \
-		>"$logs/e2e-$k.log" 2>&1
-	status=$?
-	set -e
-	for tap in "$out"/*.tap; do
-		[ -e "$tap" ] || continue
-		count_tap "$tap"
-	done
-	case $status in
-	0) pass "end-to-end tests on $k: guest finished, log clean" ;;
-	3) fail "end-to-end tests on $k: kernel splat in guest log" "$logs/e2e-$k.log" ;;
-	*) fail "end-to-end tests on $k: guest status $status" "$logs/e2e-$k.log" ;;
+for job in $jobs; do
+	kind=${job%%:*}
+	k=${job#*:}
+	status=$(cat "$logs/$(echo "$job" | tr ':' '-').status" 2>/dev/null ||
+		echo missing)
+	case $kind in
+	selftests | e2e)
+		[ "$kind" = e2e ] && what="end-to-end tests on $k" ||
+			what="selftests on $k"
+		echo "# $what"
+		for tap in "$logs/$kind-$k"/*.tap; do
+			[ -e "$tap" ] || continue
+			count_tap "$tap"
+		done
+		case $status in
+		0) pass "$what: guest finished, log clean" ;;
+		3) fail "$what: kernel splat in guest log" "$logs/$kind-$k.log" ;;
+		*) fail "$what: guest status $status" "$logs/$kind-$k.log" ;;
+		esac ;;
+	ops)
+		echo "# operations tests"
+		count_tap "$logs/ops-test.tap"
+		if ! grep -q '^1\.\.[0-9]' "$logs/ops-test.tap"; then
+			fail "operations tests: scripts/ops-test.sh stopped early" \
+				"$logs/ops-test.log"
+		fi ;;
+	fuzz)
+		echo "# fuzzers: corpus regression"
+		count_tap "$logs/fuzz.tap"
+		if [ "$status" != 0 ]; then
+			fail "fuzz corpus regression: status $status" "$logs/fuzz.log"
+		fi ;;
 	esac
 done
-
-# Operations tests (scripts/ops-test.sh, TAP): DKMS builds and module
-# signing, make deb with apt install and remove, the systemd units, the
-# Kubernetes manifest, and the boot-time policy with `bulwarkctl lock` in
-# VMs of their own.  Details in build/check/ops-test.tap and build/ops-test/.
-echo "# operations tests"
-set +e
-sh scripts/ops-test.sh >"$logs/ops-test.tap" 2>"$logs/ops-test.log"
-set -e
-count_tap "$logs/ops-test.tap"
-if ! grep -q '^1\.\.[0-9]' "$logs/ops-test.tap"; then
-	fail "operations tests: scripts/ops-test.sh stopped early" "$logs/ops-test.log"
-fi
 
 finish

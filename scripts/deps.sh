@@ -7,7 +7,8 @@
 # network access and finishes in about a second.
 #
 #  1. apt packages for building, checking and booting test VMs;
-#  2. picks the newest Debian 6.1 and 6.12 kernels (or $BULWARK_KERNELS),
+#  2. picks the newest Debian 6.1 and 6.12 kernels and the newest 6.12
+#     PREEMPT_RT kernel (or $BULWARK_KERNELS),
 #     installs their headers (KDIR=/usr/src/linux-headers-<kver>) and
 #     extracts their image packages to $BULWARK_CACHE/kernels/<kver>/;
 #  3. extracts the kselftest harness and checkpatch from linux-source-6.12;
@@ -30,15 +31,20 @@ LINUX_SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 # the DKMS builds, signing and the bulwark-dkms package; openssl to verify
 # the signatures; promtool (in prometheus) for the metrics; auditd in the
 # guests for the audit trail; python3-yaml for the Kubernetes manifest.
+# clang and its sanitizer runtime build the policy-parser fuzzers (fuzz/).
 PACKAGES="qemu-system-x86 sparse busybox-static cpio kmod xz-utils shellcheck
 gcc make bc flex bison libelf-dev libssl-dev e2fsprogs util-linux
 linux-source-6.12 docker.io
-dkms openssl prometheus auditd python3-yaml"
+dkms openssl prometheus auditd python3-yaml
+clang libclang-rt-14-dev"
 
 # Package-name patterns of the supported kernel series. Anchoring both ends
-# leaves out the -cloud-, -rt-, -dbg and -unsigned flavours.
+# leaves out the -cloud-, -dbg and -unsigned flavours; the PREEMPT_RT
+# flavour is tested too, because it turns spinlocks into sleeping locks and
+# shows sleeping-in-atomic and lock-order mistakes the generic kernels hide.
 SERIES_6_1='^linux-image-6\.1\.[0-9]+-[0-9]+-amd64$'
 SERIES_6_12='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
+SERIES_6_12_RT='^linux-image-6\.12\.[0-9]+\+deb12-rt-amd64$'
 
 # apt-get update is run at most once per invocation; this stamp records the
 # last one so that stale package lists can be noticed on later runs.
@@ -117,6 +123,7 @@ pick_kernels() {
 	fi
 	newest_kernel "$SERIES_6_1"
 	newest_kernel "$SERIES_6_12"
+	newest_kernel "$SERIES_6_12_RT"
 }
 
 # kernel_ready KVER: true when the headers are installed and the image is
@@ -221,8 +228,8 @@ main() {
 	fi
 
 	n=$(printf '%s\n' "$kernels" | sed '/^$/d' | wc -l)
-	if [ -z "${BULWARK_KERNELS:-}" ] && [ "$n" -ne 2 ]; then
-		die "expected a 6.1 and a 6.12 kernel, found: ${kernels:-none}"
+	if [ -z "${BULWARK_KERNELS:-}" ] && [ "$n" -ne 3 ]; then
+		die "expected 6.1, 6.12 and 6.12-rt kernels, found: ${kernels:-none}"
 	fi
 	[ "$n" -gt 0 ] || die "no kernels chosen"
 

@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-docker.sh - the container-start part of make bench, run inside the
+# benchmark guest by scripts/bench-guest.sh: "docker run --rm IMG true"
+# with bulwark unloaded and loaded (a 10-entry blocklist in force),
+# interleaved, through dockerd's API on tcp://127.0.0.1:2375.
+#
+# usage: scripts/bench-docker.sh KO REPS RAW
+#
+# Appends two lines per run to RAW: "unloaded|loaded docker_run NS", the
+# latency in guest time, and "... docker_run_cpu NS", the time the vCPU
+# spent running tasks meanwhile (the run-time sum of /proc/schedstat).
+# Under -icount both count instructions, but the latency also counts the
+# idle time the guest skips ahead while it waits for the host (9p reads,
+# timers), which makes it the noisier of the two.  Leaves bulwark loaded,
+# as it found it, and stops the engine again.
+set -eu
+
+ko=$1
+reps=$2
+raw=$3
+top=$(pwd)
+W=$(mktemp -d /tmp/bench-docker.XXXXXX)
+# shellcheck source=selftests/e2e_lib.sh
+. "$top/selftests/e2e_lib.sh"
+DOCKER=/usr/bin/docker
+export DOCKER_HOST=tcp://127.0.0.1:2375
+IMG=bulwark-bench/busybox
+
+containerd_pid=
+dockerd_pid=
+stop_engine() {
+	for p in $dockerd_pid $containerd_pid; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$W"
+}
+trap stop_engine EXIT
+
+for p in $DOCKER /usr/sbin/dockerd /usr/bin/containerd /usr/sbin/runc; do
+	[ -x "$p" ] || die "$p is missing: apt-get install docker.io"
+done
+
+containerd >"$W/containerd.log" 2>&1 &
+containerd_pid=$!
+dockerd --iptables=false --ip6tables=false --bridge=none \
+	-H tcp://127.0.0.1:2375 >"$W/dockerd.log" 2>&1 &
+dockerd_pid=$!
+tries=0
+until $DOCKER version >/dev/null 2>&1; do
+	tries=$((tries + 1))
+	if [ "$tries" -gt 300 ]; then
+		tail -n 20 "$W/dockerd.log" >&2
+		die "dockerd does not answer on $DOCKER_HOST"
+	fi
+	sleep 1
+done
+
+make_rootfs "$W/rootfs"
+tar -C "$W/rootfs" -cf - . |
+	$DOCKER import --change 'ENV PATH=/bin' - "$IMG" >/dev/null
+
+# busy_ns: the time tasks have run on the (only) vCPU, in ns.
+busy_ns() {
+	awk '$1 == "cpu0" { print $8 }' /proc/schedstat
+}
+
+# one STATE: one timed run, recorded under STATE.
+one() {
+	c0=$(busy_ns)
+	t0=$(date +%s%N)
+	$DOCKER run --rm --network none "$IMG" true >>"$W/runs.log" 2>&1 ||
+		die "docker run failed ($1): $(tail -n 5 "$W/runs.log")"
+	t1=$(date +%s%N)
+	c1=$(busy_ns)
+	echo "$1 docker_run $((t1 - t0))" >>"$raw"
+	echo "$1 docker_run_cpu $((c1 - c0))" >>"$raw"
+}
+
+# A warm-up run in each state first: the first start of a runtime pays
+# for page-cache and dentry misses that the others do not.
+set_state() {
+	if [ "$1" = loaded ]; then
+		load_module "$ko"
+		block_miner "$W/rootfs"
+	elif [ -d /sys/module/bulwark ]; then
+		rmmod bulwark
+	fi
+}
+set_state unloaded
+$DOCKER run --rm --network none "$IMG" true >/dev/null 2>&1
+set_state loaded
+$DOCKER run --rm --network none "$IMG" true >/dev/null 2>&1
+i=0
+while [ "$i" -lt "$reps" ]; do
+	set_state unloaded
+	one unloaded
+	set_state loaded
+	one loaded
+	i=$((i + 1))
+	echo "bench: docker round $i of $reps done" >&2
+done
