@@ -9,16 +9,22 @@
  * 2 takes in every task.  In every scope, a task whose cgroup on some
  * hierarchy lies under a prefix of the "exempt" file is not contained.
  *
- * These tests run in the ftrace callback of every hooked call, in
- * atomic context, so they must be cheap and must not sleep.  A task's
- * cgroups are those of its css_set: the v2 cgroup, and for each
- * controller bound to a v1 hierarchy its cgroup there.  Their serial
- * numbers, with the generation of the exempt list, key a verdict cache;
- * a task that moves gets another css_set and so another key, and a
- * changed exempt list another generation.  A lookup costs the same
- * however many containers there are.  On a miss the cgroups' paths are
- * built with kernfs_path_from_node(), which only takes a spinlock, into
- * a per-CPU buffer used with interrupts off.
+ * A task's cgroups are those of its css_set: the v2 cgroup, and for
+ * each controller bound to a v1 hierarchy its cgroup there.  Their
+ * serial numbers, with the generation of the exempt list, key a verdict
+ * cache; a task that moves gets another css_set and so another key, and
+ * a changed exempt list another generation.  A lookup costs the same
+ * however many containers there are.
+ *
+ * Two contexts ask.  The hooks' "want" tests run in the ftrace callback
+ * with preemption off, where nothing may sleep; on PREEMPT_RT that rules
+ * out spinlock_t and rwlock_t (they sleep there) and memory allocation.
+ * They only look the verdict up (bulwark_current_maybe_contained()); on
+ * a miss they let the call through to its handler, which asks again
+ * where it may sleep (bulwark_current_contained()).  Only that second
+ * kind classifies: it builds the cgroups' paths with
+ * kernfs_path_from_node(), which takes kernfs's rename lock, into a
+ * buffer of its own, and adds the verdict to the cache.
  *
  * Lifetime: a cgroup's serial number (cgroup->self.serial_nr) is unique
  * across all hierarchies and never reused, unlike its kernfs id, which a
@@ -41,11 +47,9 @@
 #include <linux/bits.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
-#include <linux/irqflags.h>
 #include <linux/kernfs.h>
 #include <linux/limits.h>
 #include <linux/mutex.h>
-#include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
@@ -112,8 +116,8 @@ struct verdict {
 /**
  * struct verdict_cache - cached verdicts
  *
- * Verdicts are added under RCU from any context and never removed one
- * by one; the whole cache is freed a grace period after it was
+ * Verdicts are added under RCU by tasks that may sleep, and never
+ * removed one by one; the whole cache is freed a grace period after it was
  * replaced.
  */
 struct verdict_cache {
@@ -125,16 +129,6 @@ struct verdict_cache {
 	 * @count: verdicts in @table, or about to be.
 	 */
 	atomic_t count;
-};
-
-/**
- * struct path_buf - room for one cgroup path
- */
-struct path_buf {
-	/**
-	 * @path: the path, NUL-terminated.
-	 */
-	char path[PATH_MAX];
 };
 
 static const struct rhashtable_params verdict_params = {
@@ -151,8 +145,6 @@ static const struct rhashtable_params verdict_params = {
 static struct verdict_cache __rcu *cache;
 /* Serialises replacing the cache. */
 static DEFINE_MUTEX(cache_mutex);
-/* Per-CPU room for paths; a CPU uses its own with interrupts off. */
-static struct path_buf __percpu *path_bufs __ro_after_init;
 
 static void flush_cache(struct work_struct *work);
 static DECLARE_WORK(cache_flush_work, flush_cache);
@@ -238,19 +230,22 @@ static void current_cgroups(struct verdict_key *key, struct cgroup **cgrp)
 	}
 }
 
-/* Classify the cgroups @cgrp against the patterns and the list @ex. */
+/*
+ * Classify the cgroups @cgrp against the patterns and the list @ex,
+ * with @buf (PATH_MAX bytes) to build their paths in.  Called under
+ * RCU, where the task may be preempted but not sleep, except on
+ * PREEMPT_RT, whose RCU readers may block on the rename lock.
+ */
 static void classify(struct cgroup *const *cgrp,
-		     const struct bulwark_exempt *ex, struct verdict *v)
+		     const struct bulwark_exempt *ex, struct verdict *v,
+		     char *buf)
 {
-	unsigned long irqflags;
-	char *buf, *slash;
 	bool truncated;
+	char *slash;
 	int i, j, len;
 
 	v->flags = 0;
 	v->id[0] = '\0';
-	local_irq_save(irqflags);
-	buf = this_cpu_ptr(path_bufs)->path;
 	for (i = 0; i < NR_HIER; i++) {
 		if (!cgrp[i])
 			continue;
@@ -274,76 +269,112 @@ static void classify(struct cgroup *const *cgrp,
 		if (!truncated && bulwark_exempt_match(ex, buf, len))
 			v->flags |= VERDICT_EXEMPT;
 	}
-	local_irq_restore(irqflags);
-}
-
-/* Cache @v, a copy of which the cache then owns; best effort. */
-static void cache_add(struct verdict_cache *c, const struct verdict *v)
-{
-	struct verdict *copy;
-
-	if (atomic_inc_return(&c->count) > CACHE_MAX) {
-		atomic_dec(&c->count);
-		schedule_work(&cache_flush_work);
-		return;
-	}
-	copy = kmemdup(v, sizeof(*v), GFP_ATOMIC | __GFP_NOWARN);
-	if (!copy)
-		goto out_uncount;
-	if (rhashtable_lookup_insert_fast(&c->table, &copy->node,
-					  verdict_params))
-		goto out_free;
-	return;
-
-out_free:
-	kfree(copy);
-out_uncount:
-	atomic_dec(&c->count);
 }
 
 /*
- * The verdict on the current task's cgroups: its flags, and the
- * container's id in @id if @id is not NULL.  Safe in atomic context.
+ * Cache @v, which the cache then owns; best effort.  Called under RCU.
+ * Return: true if the cache took @v.
+ */
+static bool cache_add(struct verdict_cache *c, struct verdict *v)
+{
+	if (atomic_inc_return(&c->count) > CACHE_MAX) {
+		atomic_dec(&c->count);
+		schedule_work(&cache_flush_work);
+		return false;
+	}
+	if (rhashtable_lookup_insert_fast(&c->table, &v->node,
+					  verdict_params)) {
+		atomic_dec(&c->count);
+		return false;
+	}
+	return true;
+}
+
+/* A verdict is known for the key, and, for @id, it has one. */
+#define VERDICT_KNOWN BIT(31)
+
+/*
+ * The cached verdict on the current task's cgroups: its flags with
+ * VERDICT_KNOWN, or 0 when the cache has none.  Copies the container's
+ * id to @id if @id is not NULL.  Safe in atomic context on every
+ * kernel: an RCU lookup, no lock, no allocation.
+ */
+static u32 cached_verdict(char *id, size_t len)
+{
+	struct cgroup *cgrp[NR_HIER];
+	const struct bulwark_exempt *ex;
+	struct verdict_cache *c;
+	struct verdict_key key;
+	struct verdict *found;
+	u32 flags = 0;
+
+	memset(&key, 0, sizeof(key));
+	rcu_read_lock();
+	ex = bulwark_exempt_current();
+	key.gen = ex ? ex->gen : 0;
+	current_cgroups(&key, cgrp);
+	c = rcu_dereference(cache);
+	found = c ? rhashtable_lookup(&c->table, &key, verdict_params) : NULL;
+	if (found) {
+		flags = found->flags | VERDICT_KNOWN;
+		if (id)
+			strscpy(id, found->id, len);
+	}
+	rcu_read_unlock();
+	return flags;
+}
+
+/*
+ * The verdict on the current task's cgroups, classifying them and
+ * caching the verdict on a miss.  May sleep.  If memory runs out, the
+ * task is judged a container's: the rules apply rather than lapse.
  */
 static u32 current_verdict(char *id, size_t len)
 {
 	struct cgroup *cgrp[NR_HIER];
 	const struct bulwark_exempt *ex;
 	struct verdict_cache *c;
-	struct verdict *found;
-	struct verdict v;
+	struct verdict *v;
+	char *buf;
 	u32 flags;
 
-	memset(&v.key, 0, sizeof(v.key));
+	might_sleep();
+	flags = cached_verdict(id, len);
+	if (flags)
+		return flags;
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!v || !buf) {
+		kfree(buf);
+		kfree(v);
+		if (id)
+			strscpy(id, "-", len);
+		return VERDICT_CONTAINER;
+	}
 	rcu_read_lock();
 	ex = bulwark_exempt_current();
-	v.key.gen = ex ? ex->gen : 0;
-	current_cgroups(&v.key, cgrp);
-	c = rcu_dereference(cache);
-	found = c ? rhashtable_lookup(&c->table, &v.key, verdict_params) :
-		    NULL;
-	if (!found) {
-		classify(cgrp, ex, &v);
-		if (c)
-			cache_add(c, &v);
-		found = &v;
-	}
-	flags = found->flags;
+	v->key.gen = ex ? ex->gen : 0;
+	current_cgroups(&v->key, cgrp);
+	classify(cgrp, ex, v, buf);
+	flags = v->flags | VERDICT_KNOWN;
 	if (id)
-		strscpy(id, found->id, len);
+		strscpy(id, v->id, len);
+	c = rcu_dereference(cache);
+	if (c && cache_add(c, v))
+		v = NULL;
 	rcu_read_unlock();
+	kfree(buf);
+	kfree(v);
 	return flags;
 }
 
-/**
- * bulwark_current_contained - do the rules apply to the current task?
- *
- * Follows the scope setting and the exempt list.  Safe in atomic
- * context; the cheapest tests come first.
- *
- * Return: true when the current task is subject to bulwark's rules.
+/*
+ * Whether the rules apply to the current task, with @ask,
+ * cached_verdict() or current_verdict(), for the verdict when it is
+ * needed.  A verdict of 0 (none cached) counts as contained.
  */
-bool bulwark_current_contained(void)
+static bool contained(u32 (*ask)(char *id, size_t len))
 {
 	int scope = READ_ONCE(bulwark_scope);
 	bool exempt_none;
@@ -356,11 +387,41 @@ bool bulwark_current_contained(void)
 		rcu_read_unlock();
 		if (exempt_none)
 			return true;
-		return !(current_verdict(NULL, 0) & VERDICT_EXEMPT);
+		flags = ask(NULL, 0);
+		return !flags || !(flags & VERDICT_EXEMPT);
 	}
-	flags = current_verdict(NULL, 0);
-	return (flags & (VERDICT_CONTAINER | VERDICT_EXEMPT)) ==
-	       VERDICT_CONTAINER;
+	flags = ask(NULL, 0);
+	return !flags || (flags & (VERDICT_CONTAINER | VERDICT_EXEMPT)) ==
+			 VERDICT_CONTAINER;
+}
+
+/**
+ * bulwark_current_maybe_contained - might the rules apply to the current task?
+ *
+ * For the hooks' "want" tests, in atomic context: it only looks at
+ * cached verdicts.  When none is cached it answers true, and the
+ * handler must then ask bulwark_current_contained().
+ *
+ * Return: false when the rules certainly do not apply to the task.
+ */
+bool bulwark_current_maybe_contained(void)
+{
+	return contained(cached_verdict);
+}
+
+/**
+ * bulwark_current_contained - do the rules apply to the current task?
+ *
+ * Follows the scope setting and the exempt list; the cheapest tests
+ * come first.  May sleep: it classifies the task's cgroups when no
+ * verdict is cached.
+ *
+ * Return: true when the current task is subject to bulwark's rules.
+ */
+bool bulwark_current_contained(void)
+{
+	might_sleep();
+	return contained(current_verdict);
 }
 
 /**
@@ -371,6 +432,8 @@ bool bulwark_current_contained(void)
  * container's cgroup, is in a container even when scope 0 or an exempt
  * prefix keeps the rules off it, and scope 2 does not turn the host's
  * administrator into a container.
+ *
+ * May sleep.
  *
  * Return: true when the current task runs in a container.
  */
@@ -387,7 +450,7 @@ bool bulwark_current_in_container(void)
  *
  * Writes the container's id: 64 hex digits, or the name of an LXC or
  * nspawn container; the outermost container's when they nest.  Writes
- * "-" when no cgroup of the task is a container's.
+ * "-" when no cgroup of the task is a container's.  May sleep.
  */
 void bulwark_container_id(char *buf, size_t len)
 {
@@ -415,14 +478,9 @@ int bulwark_contain_init(void)
 {
 	struct verdict_cache *c;
 
-	path_bufs = alloc_percpu(struct path_buf);
-	if (!path_bufs)
-		return -ENOMEM;
 	c = cache_alloc();
-	if (!c) {
-		free_percpu(path_bufs);
+	if (!c)
 		return -ENOMEM;
-	}
 	rcu_assign_pointer(cache, c);
 	return 0;
 }
@@ -443,5 +501,4 @@ void bulwark_contain_exit(void)
 	synchronize_rcu();
 	cancel_work_sync(&cache_flush_work);
 	cache_free(c);
-	free_percpu(path_bufs);
 }

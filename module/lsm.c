@@ -36,7 +36,7 @@
 static bool want_exec(struct ftrace_regs *fregs)
 {
 	return READ_ONCE(bulwark_miner_mode) != BULWARK_MODE_OFF &&
-	       !bulwark_blocklist_empty() && bulwark_current_contained();
+	       !bulwark_blocklist_empty() && bulwark_current_maybe_contained();
 }
 
 /*
@@ -65,7 +65,7 @@ static bool want_mmap_exec(struct ftrace_regs *fregs)
 static bool want_keys(struct ftrace_regs *fregs)
 {
 	return READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF &&
-	       bulwark_current_contained();
+	       bulwark_current_maybe_contained();
 }
 
 /* As want_keys(), for an open that may change the file: few opens do. */
@@ -82,6 +82,14 @@ static bool want_keys_ioctl(struct ftrace_regs *fregs)
 	return bulwark_keys_ioctl_modifies(bulwark_fregs_arg(fregs, 1)) &&
 	       want_keys(fregs);
 }
+
+/*
+ * In a handler, where it may sleep: apply @rule only if the current task
+ * is subject to the rules.  The want tests, in atomic context, let a
+ * call through when no verdict on the task's cgroups is cached yet
+ * (see contain.c); this is where such a call is decided.
+ */
+#define IF_CONTAINED(rule) (bulwark_current_contained() ? (rule) : 0)
 
 /*
  * The originals, set once by the hook layer before any redirect.  Each
@@ -120,7 +128,7 @@ static int (*orig_inode_rename)(struct inode *old_dir,
 
 static int hook_bprm_check(struct linux_binprm *bprm)
 {
-	int ret = bulwark_exec_check(bprm->file);
+	int ret = IF_CONTAINED(bulwark_exec_check(bprm->file));
 
 	if (!ret)
 		ret = orig_bprm_check(bprm);
@@ -132,7 +140,7 @@ static int hook_bprm_check(struct linux_binprm *bprm)
 static int hook_mmap_file(struct file *file, unsigned long prot,
 			  unsigned long flags)
 {
-	int ret = bulwark_exec_check(file);
+	int ret = IF_CONTAINED(bulwark_exec_check(file));
 
 	if (!ret)
 		ret = orig_mmap_file(file, prot, flags);
@@ -148,7 +156,7 @@ static int hook_mmap_file(struct file *file, unsigned long prot,
  */
 static int hook_file_open(struct file *file)
 {
-	int ret = bulwark_keys_open(file);
+	int ret = IF_CONTAINED(bulwark_keys_open(file));
 
 	if (!ret)
 		ret = orig_file_open(file);
@@ -160,7 +168,7 @@ static int hook_file_open(struct file *file)
 static int hook_file_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
-	int ret = bulwark_keys_ioctl(file, cmd);
+	int ret = IF_CONTAINED(bulwark_keys_ioctl(file, cmd));
 
 	if (!ret)
 		ret = orig_file_ioctl(file, cmd, arg);
@@ -172,7 +180,7 @@ static int hook_file_ioctl(struct file *file, unsigned int cmd,
 static int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
-	int ret = bulwark_keys_ioctl(file, cmd);
+	int ret = IF_CONTAINED(bulwark_keys_ioctl(file, cmd));
 
 	if (!ret)
 		ret = orig_file_ioctl_compat(file, cmd, arg);
@@ -185,7 +193,7 @@ static int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
 static int hook_inode_setattr(BULWARK_SETATTR_IDMAP struct dentry *dentry,
 			      struct iattr *attr)
 {
-	int ret = bulwark_keys_setattr(dentry, attr);
+	int ret = IF_CONTAINED(bulwark_keys_setattr(dentry, attr));
 
 	if (!ret)
 		ret = orig_inode_setattr(BULWARK_SETATTR_IDMAP_ARG dentry,
@@ -199,7 +207,7 @@ static int hook_inode_setxattr(BULWARK_XATTR_IDMAP struct dentry *dentry,
 			       const char *name, const void *value,
 			       size_t size, int flags)
 {
-	int ret = bulwark_keys_setxattr(dentry);
+	int ret = IF_CONTAINED(bulwark_keys_setxattr(dentry));
 
 	if (!ret)
 		ret = orig_inode_setxattr(BULWARK_XATTR_IDMAP_ARG dentry, name,
@@ -216,7 +224,7 @@ static int hook_inode_setxattr(BULWARK_XATTR_IDMAP struct dentry *dentry,
 static int hook_inode_set_acl(BULWARK_XATTR_IDMAP struct dentry *dentry,
 			      const char *acl_name, struct posix_acl *kacl)
 {
-	int ret = bulwark_keys_setxattr(dentry);
+	int ret = IF_CONTAINED(bulwark_keys_setxattr(dentry));
 
 	if (!ret)
 		ret = orig_inode_set_acl(BULWARK_XATTR_IDMAP_ARG dentry,
@@ -230,7 +238,7 @@ static int hook_inode_set_acl(BULWARK_XATTR_IDMAP struct dentry *dentry,
 static int hook_inode_create(struct inode *dir, struct dentry *dentry,
 			     umode_t mode)
 {
-	int ret = bulwark_keys_create(dentry);
+	int ret = IF_CONTAINED(bulwark_keys_create(dentry));
 
 	if (!ret)
 		ret = orig_inode_create(dir, dentry, mode);
@@ -242,7 +250,7 @@ static int hook_inode_create(struct inode *dir, struct dentry *dentry,
 static int hook_inode_mknod(struct inode *dir, struct dentry *dentry,
 			    umode_t mode, dev_t dev)
 {
-	int ret = bulwark_keys_create(dentry);
+	int ret = IF_CONTAINED(bulwark_keys_create(dentry));
 
 	if (!ret)
 		ret = orig_inode_mknod(dir, dentry, mode, dev);
@@ -254,7 +262,7 @@ static int hook_inode_mknod(struct inode *dir, struct dentry *dentry,
 static int hook_inode_link(struct dentry *old_dentry, struct inode *dir,
 			   struct dentry *new_dentry)
 {
-	int ret = bulwark_keys_link(old_dentry, new_dentry);
+	int ret = IF_CONTAINED(bulwark_keys_link(old_dentry, new_dentry));
 
 	if (!ret)
 		ret = orig_inode_link(old_dentry, dir, new_dentry);
@@ -266,7 +274,7 @@ static int hook_inode_link(struct dentry *old_dentry, struct inode *dir,
 static int hook_inode_symlink(struct inode *dir, struct dentry *dentry,
 			      const char *old_name)
 {
-	int ret = bulwark_keys_symlink(dentry);
+	int ret = IF_CONTAINED(bulwark_keys_symlink(dentry));
 
 	if (!ret)
 		ret = orig_inode_symlink(dir, dentry, old_name);
@@ -277,7 +285,7 @@ static int hook_inode_symlink(struct inode *dir, struct dentry *dentry,
 
 static int hook_inode_unlink(struct inode *dir, struct dentry *dentry)
 {
-	int ret = bulwark_keys_unlink(dentry);
+	int ret = IF_CONTAINED(bulwark_keys_unlink(dentry));
 
 	if (!ret)
 		ret = orig_inode_unlink(dir, dentry);
@@ -288,7 +296,7 @@ static int hook_inode_unlink(struct inode *dir, struct dentry *dentry)
 
 static int hook_inode_rmdir(struct inode *dir, struct dentry *dentry)
 {
-	int ret = bulwark_keys_rmdir(dentry);
+	int ret = IF_CONTAINED(bulwark_keys_rmdir(dentry));
 
 	if (!ret)
 		ret = orig_inode_rmdir(dir, dentry);
@@ -301,7 +309,7 @@ static int hook_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
 			     struct inode *new_dir, struct dentry *new_dentry,
 			     unsigned int flags)
 {
-	int ret = bulwark_keys_rename(old_dentry, new_dentry, flags);
+	int ret = IF_CONTAINED(bulwark_keys_rename(old_dentry, new_dentry, flags));
 
 	if (!ret)
 		ret = orig_inode_rename(old_dir, old_dentry, new_dir,
