@@ -12,6 +12,7 @@
 #include "common.h"
 
 #include <linux/capability.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sysctl.h>
@@ -66,12 +67,21 @@ static void lock_down(void)
 /*
  * Writes parse into a copy of the value, Yama-style, and only a valid
  * value replaces the knob, under bulwark_config_mutex.
+ *
+ * A write holds exactly one value, with optional blanks around it, fits
+ * in a page and starts at offset 0.  The proc_do*vec helpers would take
+ * the first value of "1 2" and report a short write; read only the
+ * first page of a longer write and report it all consumed; and, with
+ * sysctl_writes_strict, silently ignore a write at a later offset (the
+ * rest of a value split across write() calls).  Each of these fails
+ * here with EINVAL and changes nothing.
  */
 static int knob_handler(BULWARK_CTL_TABLE *table, int write, void *buffer,
 			size_t *lenp, loff_t *ppos)
 {
 	struct ctl_table copy;
 	unsigned long ulval;
+	size_t len = *lenp;
 	int ival;
 	int err;
 
@@ -86,6 +96,9 @@ static int knob_handler(BULWARK_CTL_TABLE *table, int write, void *buffer,
 	if (err)
 		return err;
 
+	if (*ppos || len >= PAGE_SIZE)
+		return -EINVAL;
+
 	copy = *table;
 	mutex_lock(&bulwark_config_mutex);
 	if (bulwark_locked) {
@@ -96,6 +109,8 @@ static int knob_handler(BULWARK_CTL_TABLE *table, int write, void *buffer,
 		ulval = READ_ONCE(*(unsigned long *)table->data);
 		copy.data = &ulval;
 		err = proc_doulongvec_minmax(&copy, write, buffer, lenp, ppos);
+		if (!err && *lenp != len)
+			err = -EINVAL;
 		if (!err)
 			WRITE_ONCE(*(unsigned long *)table->data, ulval);
 		goto out_unlock;
@@ -103,6 +118,8 @@ static int knob_handler(BULWARK_CTL_TABLE *table, int write, void *buffer,
 	ival = READ_ONCE(*(int *)table->data);
 	copy.data = &ival;
 	err = proc_dointvec_minmax(&copy, write, buffer, lenp, ppos);
+	if (!err && *lenp != len)
+		err = -EINVAL;
 	if (err)
 		goto out_unlock;
 	if (table->data == &bulwark_locked) {

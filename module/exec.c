@@ -14,6 +14,18 @@
  * the file's ctime is more than a second old, so that a rewrite within
  * the timestamp's granularity cannot go unnoticed.
  *
+ * A digest is cached only when the file's content cannot have changed
+ * unseen while it was read.  Nobody had the file open for writing, nor
+ * mapped shared and writable, when hashing began: a writable mapping set
+ * up earlier changes the content without touching ctime, and a memfd's
+ * writable descriptors do not count in i_writecount.  And the file's key
+ * is the same after hashing as before: a write, a truncation or any
+ * change of size or ctime during hashing shows there.  Otherwise the
+ * digest still decides this one check, since it is the digest of what
+ * was read (and during an exec nobody can write the file), but it is
+ * not kept.  A read error, or a file that shrank below its size while
+ * it was read, yields no digest: the file is skipped.
+ *
  * The cache is a fixed array of slots, direct-mapped by identity, so its
  * memory is bounded and a new digest evicts whatever shared its slot.
  * Readers take no lock: each slot has a seqcount, and its writers are
@@ -27,7 +39,6 @@
 #include <linux/hash.h>
 #include <linux/iversion.h>
 #include <linux/mm.h>
-#include <linux/ratelimit.h>
 #include <linux/sched/signal.h>
 #include <linux/seqlock.h>
 #include <linux/slab.h>
@@ -188,7 +199,7 @@ static int hash_file(struct file *file, loff_t size, u8 *digest)
 
 		if (n <= 0) {
 			/* A read error, or the file shrank under us. */
-			err = n ? n : -EIO;
+			err = n ? n : -ENODATA;
 			break;
 		}
 		err = crypto_shash_update(desc, buf, n);
@@ -207,7 +218,8 @@ static int hash_file(struct file *file, loff_t size, u8 *digest)
 static int file_digest(struct file *file, u8 *digest)
 {
 	struct inode *inode = d_real_inode(file->f_path.dentry);
-	struct file_key key;
+	struct file_key key, after;
+	bool writers;
 	int err;
 
 	file_key(inode, &key);
@@ -217,12 +229,17 @@ static int file_digest(struct file *file, u8 *digest)
 	}
 	if (key.size > READ_ONCE(bulwark_hash_max_bytes))
 		return -EFBIG;
+	writers = inode_is_open_for_write(inode) ||
+		  mapping_writably_mapped(inode->i_mapping);
 	err = hash_file(file, key.size, digest);
 	if (err)
 		return err;
 	bulwark_count(BULWARK_EXEC_HASHED);
 	bulwark_count_add(BULWARK_EXEC_HASH_BYTES, key.size);
-	if (cacheable(inode, &key))
+	/* See the top of this file. */
+	file_key(inode, &after);
+	if (!writers && !memcmp(&key, &after, sizeof(key)) &&
+	    cacheable(inode, &key))
 		cache_store(&key, digest);
 	return 0;
 }
@@ -240,7 +257,6 @@ static int file_digest(struct file *file, u8 *digest)
  */
 int bulwark_exec_check(struct file *file)
 {
-	static DEFINE_RATELIMIT_STATE(skip_ratelimit, 5 * HZ, 1);
 	int mode = READ_ONCE(bulwark_miner_mode);
 	u8 digest[BULWARK_SHA256_SIZE];
 	char label[BULWARK_LABEL_MAX + 1];
@@ -253,15 +269,20 @@ int bulwark_exec_check(struct file *file)
 	};
 	int err;
 
-	if (mode == BULWARK_MODE_OFF || !S_ISREG(file_inode(file)->i_mode))
+	/*
+	 * Without FMODE_READ the file cannot be read, and do_mmap() refuses
+	 * to map it: nothing will run from it.
+	 */
+	if (mode == BULWARK_MODE_OFF || !S_ISREG(file_inode(file)->i_mode) ||
+	    !(file->f_mode & FMODE_READ))
 		return 0;
 	bulwark_count(BULWARK_EXEC_CHECKED);
 	err = file_digest(file, digest);
 	if (err) {
 		bulwark_count(BULWARK_EXEC_SKIPPED);
-		if (err != -EFBIG && __ratelimit(&skip_ratelimit))
-			pr_warn("exec: cannot hash %pD (error %d), allowed\n",
-				file, err);
+		/* Too large is the configured policy; -EINTR, a dying task. */
+		if (err != -EFBIG && err != -EINTR)
+			bulwark_report_skip(&file->f_path, err);
 		return 0;
 	}
 	if (!bulwark_blocklist_find(digest, label, sizeof(label)))

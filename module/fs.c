@@ -3,18 +3,64 @@
  * bulwark - the policy files in securityfs
  *
  * /sys/kernel/security/bulwark/ holds the policy files; every file in it
- * has mode 0600.
+ * has mode 0600.  Their mode, owner and times change only for those who
+ * may change the policy (bulwark_may_configure()): securityfs would
+ * otherwise let any task with CAP_FOWNER, a privileged container's
+ * included, chmod them, even once bulwark is locked.
  */
 
 #include "common.h"
 
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/security.h>
 
+#include "compat.h"
+#include "config.h"
 #include "fs.h"
 
 /* The directory; its files are removed before it. */
 struct dentry *bulwark_fs_dir;
+
+static int hook_setattr(BULWARK_SETATTR_IDMAP struct dentry *dentry,
+			struct iattr *attr)
+{
+	int err = bulwark_may_configure();
+
+	if (err)
+		return err;
+	return simple_setattr(BULWARK_SETATTR_IDMAP_ARG dentry, attr);
+}
+
+static const struct inode_operations file_iops = {
+	.setattr = hook_setattr,
+};
+
+/* securityfs's directories use simple_dir_inode_operations. */
+static const struct inode_operations dir_iops = {
+	.lookup = simple_lookup,
+	.setattr = hook_setattr,
+};
+
+/**
+ * bulwark_fs_create_file - create a policy file in the directory
+ * @name: the file's name
+ * @fops: its file operations
+ * @data: its inode's i_private
+ *
+ * Return: the file's dentry, or an ERR_PTR().
+ */
+struct dentry *bulwark_fs_create_file(const char *name,
+				      const struct file_operations *fops,
+				      void *data)
+{
+	struct dentry *d;
+
+	d = securityfs_create_file(name, 0600, bulwark_fs_dir, data, fops);
+	if (!IS_ERR(d))
+		d_inode(d)->i_op = &file_iops;
+	return d;
+}
 
 /**
  * bulwark_fs_init - create /sys/kernel/security/bulwark/
@@ -31,6 +77,7 @@ int bulwark_fs_init(void)
 		bulwark_fs_dir = NULL;
 		return err;
 	}
+	d_inode(bulwark_fs_dir)->i_op = &dir_iops;
 	return 0;
 }
 

@@ -7,9 +7,13 @@
 #define _BULWARK_FS_H
 
 #include <linux/dcache.h>
+#include <linux/fs.h>
 
 extern struct dentry *bulwark_fs_dir;
 
+struct dentry *bulwark_fs_create_file(const char *name,
+				      const struct file_operations *fops,
+				      void *data);
 int bulwark_fs_init(void);
 void bulwark_fs_exit(void);
 

@@ -7,6 +7,24 @@
  * whole; and, when the audit subsystem is enabled, one
  * AUDIT_KERNEL_OTHER record with the same fields.  Counting is the
  * callers' business and never rate-limited.
+ *
+ * bulwark does not rate-limit audit records: the audit trail is meant
+ * to hold every decision, and the administrator bounds it with the
+ * audit subsystem's own rate limit and backlog (auditctl -r, -b).  Nor
+ * does it wait for the audit backlog to drain: several hooks run with
+ * the parent directory's i_rwsem held (and renames with the
+ * filesystem's rename mutex), so a contained task made to sleep there
+ * for audit_backlog_wait_time would stall the host's own tasks on that
+ * directory.  When the backlog is full the record is dropped and the
+ * audit subsystem counts it as lost, as it does for SELinux's.  The
+ * record joins the task's audit context, so the audit subsystem adds
+ * its SYSCALL and PATH records at syscall exit, and those may wait for
+ * the backlog: by then no lock is held, and only the task that caused
+ * them waits.
+ *
+ * Files that the exec rule cannot hash are reported on their own line,
+ * under a rate limit of their own, so that a flood of denials cannot
+ * hide them.
  */
 
 #include "common.h"
@@ -24,6 +42,8 @@
 
 /* At most 10 lines every 5 seconds, as printk_ratelimit() allows. */
 static DEFINE_RATELIMIT_STATE(report_ratelimit, 5 * HZ, 10);
+/* The same budget for the lines about files that were not hashed. */
+static DEFINE_RATELIMIT_STATE(skip_ratelimit, 5 * HZ, 10);
 
 /**
  * struct report_strings - the text of one report
@@ -102,7 +122,9 @@ static void report_audit(const struct bulwark_event *ev,
 {
 	struct audit_buffer *ab;
 
-	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
+	/* Never waits for the backlog: see the top of this file. */
+	ab = audit_log_start(audit_context(), GFP_NOWAIT | __GFP_NOWARN,
+			     AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
 	audit_log_format(ab, "bulwark action=%s op=%s reason=%s pid=%d",
@@ -120,8 +142,9 @@ static void report_audit(const struct bulwark_event *ev,
  * bulwark_report - log and audit one decision
  * @ev: the decision
  *
- * May sleep.  The log line is rate-limited, the audit record is not;
- * strings are escaped the same way in both.
+ * May sleep, but not for the audit backlog.  The log line is
+ * rate-limited, the audit record is not; strings are escaped the same
+ * way in both.
  */
 void bulwark_report(const struct bulwark_event *ev)
 {
@@ -149,4 +172,30 @@ void bulwark_report(const struct bulwark_event *ev)
 	kfree(s.label);
 	kfree(s.comm);
 	kfree(s.path);
+}
+
+/**
+ * bulwark_report_skip - log a file the exec rule could not hash
+ * @path: the file
+ * @err: why: the negative errno of the read or of the allocation
+ *
+ * The file was allowed and counted in exec_skipped.  One line per file,
+ * rate-limited.  May sleep.
+ */
+void bulwark_report_skip(const struct path *path, int err)
+{
+	char container[BULWARK_CONTAINER_ID_LEN];
+	char comm[TASK_COMM_LEN];
+	char *qpath, *qcomm;
+
+	if (!__ratelimit(&skip_ratelimit))
+		return;
+	bulwark_container_id(container, sizeof(container));
+	qpath = quotable_path(path, NULL);
+	qcomm = kstrdup_quotable(get_task_comm(comm, current), GFP_KERNEL);
+	pr_warn("exec: cannot hash, allowed: error=%d pid=%d comm=\"%s\" container=%s path=\"%s\"\n",
+		err, task_pid_nr(current), qcomm ?: "?", container,
+		qpath ?: "?");
+	kfree(qcomm);
+	kfree(qpath);
 }

@@ -46,5 +46,6 @@ struct bulwark_event {
 };
 
 void bulwark_report(const struct bulwark_event *event);
+void bulwark_report_skip(const struct path *path, int err);
 
 #endif /* _BULWARK_REPORT_H */

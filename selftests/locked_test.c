@@ -7,9 +7,122 @@
  * unloaded.
  *
  * This leaves the machine locked: run it last in a boot, alone.
+ *
+ * The securityfs files too (SPEC "locked": every write to the sysctls
+ * and to the securityfs files fails with EPERM): for the host's root,
+ * for a contained root with every capability, and through write
+ * sessions opened before the lock.
  */
 
 #include "common.h"
+
+#define BLOCKLIST SECURITYFS_DIR "/blocklist"
+#define EXEMPT SECURITYFS_DIR "/exempt"
+#define KEYS_DIRS SECURITYFS_DIR "/keys_dirs"
+#define KEYS_NAMES SECURITYFS_DIR "/keys_names"
+
+static const char *const policy_files[] = {
+	BLOCKLIST, EXEMPT, KEYS_DIRS, KEYS_NAMES,
+};
+
+/* A valid line for each of policy_files[]. */
+static const char *const policy_lines[] = {
+	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef x\n",
+	"/locked\n",
+	"/\n",
+	"locked_keys\n",
+};
+
+/*
+ * Runs first, before anything locks: write sessions and sysctl files
+ * opened while bulwark is unlocked must not change anything once it is
+ * locked.  This fixture locks.
+ */
+FIXTURE(before_lock)
+{
+	int fd[ARRAY_SIZE(policy_files)];
+	int knob_fd[KNOB_COUNT];
+	char text[ARRAY_SIZE(policy_files)][4096];
+	unsigned long long value[KNOB_COUNT];
+};
+
+FIXTURE_SETUP(before_lock)
+{
+	const char *why = module_unavailable(false);
+	char path[PATH_MAX];
+	unsigned int i;
+
+	memset(self->fd, -1, sizeof(self->fd));
+	memset(self->knob_fd, -1, sizeof(self->knob_fd));
+	if (why)
+		SKIP(return, "%s", why);
+	ensure_loaded(_metadata);
+	if (get_knob(_metadata, knobs[KNOB_LOCKED].name))
+		SKIP(return, "bulwark is already locked");
+	for (i = 0; i < ARRAY_SIZE(policy_files); i++) {
+		ASSERT_LE(0, read_file(policy_files[i], self->text[i],
+				       sizeof(self->text[i])));
+		self->fd[i] = open(policy_files[i], O_WRONLY | O_CLOEXEC);
+		ASSERT_LE(0, self->fd[i]);
+	}
+	for (i = 0; i < KNOB_COUNT; i++) {
+		knob_path(path, sizeof(path), knobs[i].name);
+		self->knob_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
+		ASSERT_LE(0, self->knob_fd[i]);
+	}
+	set_knob(_metadata, knobs[KNOB_LOCKED].name, 1);
+	for (i = 0; i < KNOB_COUNT; i++)
+		self->value[i] = get_knob(_metadata, knobs[i].name);
+}
+
+FIXTURE_TEARDOWN(before_lock)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(policy_files); i++)
+		if (self->fd[i] >= 0)
+			close(self->fd[i]);
+	for (i = 0; i < KNOB_COUNT; i++)
+		if (self->knob_fd[i] >= 0)
+			close(self->knob_fd[i]);
+}
+
+/*
+ * BUG (module/blocklistfs.c, exempt.c, keysfs.c, not ours to edit): a
+ * session opened before the lock still takes write() calls afterwards;
+ * only its commit at close is refused, and close() returns 0.  SPEC
+ * wants EPERM from every write once locked.
+ */
+TEST_F(before_lock, sessions_opened_before)
+{
+	char now[4096];
+	unsigned int i;
+	ssize_t n;
+
+	for (i = 0; i < ARRAY_SIZE(policy_files); i++) {
+		const size_t len = strlen(policy_lines[i]);
+
+		n = write(self->fd[i], policy_lines[i], len);
+		EXPECT_EQ(-1, n)
+		{
+			TH_LOG("%s: a session opened before the lock took a write",
+			       policy_files[i]);
+		}
+		EXPECT_EQ(EPERM, errno);
+		close(self->fd[i]);
+		self->fd[i] = -1;
+		ASSERT_LE(0, read_file(policy_files[i], now, sizeof(now)));
+		EXPECT_STREQ(self->text[i], now);
+	}
+	for (i = 0; i < KNOB_COUNT; i++) {
+		EXPECT_EQ(-1, write(self->knob_fd[i], "0\n", 2));
+		EXPECT_EQ(EPERM, errno)
+		{
+			TH_LOG("%s: %s", knobs[i].name, strerror(errno));
+		}
+		EXPECT_EQ(self->value[i], get_knob(_metadata, knobs[i].name));
+	}
+}
 
 FIXTURE(locked)
 {
@@ -85,8 +198,19 @@ TEST_F(locked, relock_denied)
 	assert_denied(_metadata, &knobs[KNOB_LOCKED], 1, "1\n");
 }
 
+/* In a child: delete_module as rmmod calls it; 0 or errno. */
+static int try_unload(void *arg)
+{
+	(void)arg;
+	return sys_delete_module(MODULE_NAME, O_NONBLOCK) ? errno : 0;
+}
+
 TEST_F(locked, unload_denied)
 {
+	/* Nor from a pid namespace, with every capability. */
+	EXPECT_EQ(EWOULDBLOCK, run_in_context(CTX_PIDNS, try_unload, NULL));
+	ASSERT_TRUE(module_loaded());
+
 	/* rmmod's flags, then none: both refuse (EAGAIN == EWOULDBLOCK). */
 	ASSERT_EQ(-1, sys_delete_module(MODULE_NAME, O_NONBLOCK));
 	ASSERT_EQ(EWOULDBLOCK, errno);
@@ -170,6 +294,95 @@ TEST_F(locked, keys_lists_read_only)
 		EXPECT_EQ(EPERM, errno);
 		ASSERT_LE(0, read_file(files[i], after, sizeof(after)));
 		EXPECT_STREQ(before, after);
+	}
+}
+
+/* Every securityfs file, every way of opening it to write: EPERM. */
+TEST_F(locked, policy_files_read_only)
+{
+	static const int flags[] = { 0, O_TRUNC, O_APPEND, O_TRUNC | O_APPEND };
+	char before[4096], after[4096];
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(policy_files); i++) {
+		const char *f = policy_files[i];
+
+		ASSERT_LE(0, read_file(f, before, sizeof(before)));
+		for (j = 0; j < ARRAY_SIZE(flags); j++) {
+			EXPECT_EQ(-1, write_file(f, flags[j], policy_lines[i],
+						 strlen(policy_lines[i])));
+			EXPECT_EQ(EPERM, errno)
+			{
+				TH_LOG("%s, flags %#x: %s", f, flags[j],
+				       strerror(errno));
+			}
+			/* A session that writes nothing. */
+			EXPECT_EQ(-1, write_file(f, flags[j], "", 0));
+			EXPECT_EQ(EPERM, errno);
+		}
+		ASSERT_LE(0, read_file(f, after, sizeof(after)));
+		EXPECT_STREQ(before, after);
+	}
+}
+
+/* In a child: opens each securityfs file to write; the first errno. */
+static int open_policy_files(void *arg)
+{
+	unsigned int i;
+	int fd;
+
+	(void)arg;
+	for (i = 0; i < ARRAY_SIZE(policy_files); i++) {
+		fd = open(policy_files[i], O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			return 100 + i;
+		}
+		if (errno != EPERM)
+			return errno;
+	}
+	return EPERM;
+}
+
+TEST_F(locked, contained_policy_writes_denied)
+{
+	static const enum context contexts[] = { CTX_HOST, CTX_PIDNS };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(contexts); i++)
+		EXPECT_EQ(EPERM,
+			  run_in_context(contexts[i], open_policy_files, NULL))
+		{
+			TH_LOG("%s", context_name(contexts[i]));
+		}
+}
+
+/*
+ * Nor may the host's root change the files' modes or owners.
+ *
+ * BUG (the files take securityfs's default setattr; they are created in
+ * blocklistfs.c, exempt.c and keysfs.c, not ours to edit): chmod and
+ * chown succeed, locked or not.  Writes stay refused.
+ */
+TEST_F(locked, policy_file_modes_kept)
+{
+	struct stat st;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(policy_files); i++) {
+		const char *f = policy_files[i];
+
+		ASSERT_EQ(0, stat(f, &st));
+		ASSERT_EQ(0600U, st.st_mode & 07777);
+		ret = chmod(f, 0666);
+		EXPECT_EQ(-1, ret)
+		{
+			TH_LOG("%s: chmod 0666 accepted while locked", f);
+		}
+		EXPECT_EQ(EPERM, errno);
+		if (!ret)
+			chmod(f, 0600);
 	}
 }
 
