@@ -10,9 +10,8 @@
 #include <linux/types.h>
 
 #include "common.h"
+#include "policyparse.h"
 
-/* The longest label, without its NUL. */
-#define BULWARK_LABEL_MAX 63
 /* Label index of an entry without a label. */
 #define BULWARK_NO_LABEL U32_MAX
 

@@ -14,167 +14,71 @@
 
 #include "common.h"
 
-#include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "blocklist.h"
 #include "blocklistfs.h"
 #include "config.h"
 #include "counters.h"
 #include "fs.h"
+#include "policyfs.h"
+#include "policyparse.h"
 
-/* Longest line accepted, blanks included. */
+/* Longest line accepted, blanks included, without its newline. */
 #define LINE_MAX_LEN 256
-/* Bytes copied from user space at a time. */
-#define CHUNK_LEN 4096
 
 static struct dentry *blocklist_file;
 
 /**
  * struct session - one write session of the blocklist file
  *
- * Owned by the open file; write() calls on one file are serialised by
- * @lock.
+ * Owned by the open file, from open to release.
  */
 struct session {
 	/**
-	 * @lock: serialises writes through this open file.
+	 * @lines: the lines written; its lock serialises the writes, and
+	 * thus the additions to @builder.
 	 */
-	struct mutex lock;
+	struct bulwark_policy_session lines;
 	/**
 	 * @builder: the entries parsed so far.
 	 */
 	struct bulwark_builder builder;
 	/**
-	 * @error: the first error; once set, nothing is committed.
-	 */
-	int error;
-	/**
 	 * @append: add to the list in force instead of replacing it.
 	 */
 	bool append;
-	/**
-	 * @line: number of the line being read, from 1.
-	 */
-	unsigned int line;
-	/**
-	 * @len: bytes of the current line in @buf.
-	 */
-	size_t len;
-	/**
-	 * @buf: the current line, not yet complete.
-	 */
-	char buf[LINE_MAX_LEN];
 };
 
-static const char *skip_blanks(const char *s, const char *end)
+/* Take one line of the session; see bulwark_policy_line_t. */
+static int take_line(void *priv, char *line, size_t len, const char **why)
 {
-	while (s < end && (*s == ' ' || *s == '\t'))
-		s++;
-	return s;
-}
-
-/* Parse one line; return NULL or what is wrong with it. */
-static const char *parse_line(struct session *s, int *err)
-{
-	const char *p = s->buf, *end = s->buf + s->len, *label;
+	struct session *s = priv;
 	u8 digest[BULWARK_SHA256_SIZE];
+	const char *label = NULL;
+	size_t label_len = 0;
+	int ret;
 
-	*err = -EINVAL;
-	while (end > p && isspace(end[-1]))
-		end--;
-	p = skip_blanks(p, end);
-	if (p == end || *p == '#')
-		return NULL;
-	if (end - p < BULWARK_SHA256_HEX_LEN ||
-	    hex2bin(digest, p, BULWARK_SHA256_SIZE))
-		return "expected 64 hex digits";
-	p += BULWARK_SHA256_HEX_LEN;
-	if (p < end && *p != ' ' && *p != '\t')
-		return "expected a blank after the 64 hex digits";
-	label = skip_blanks(p, end);
-	if (end - label > BULWARK_LABEL_MAX)
-		return "label longer than 63 bytes";
-	for (p = label; p < end; p++)
-		if ((u8)*p < 0x20 || *p == 0x7f)
-			return "control character in label";
-	*err = bulwark_builder_add(&s->builder, digest, label, end - label);
-	return *err ? "cannot store entry" : NULL;
-}
-
-/* Take the line in @s->buf; returns 0 or a negative errno. */
-static int end_line(struct session *s)
-{
-	const char *why;
-	int err = 0;
-
-	why = parse_line(s, &err);
-	if (why) {
-		pr_warn("blocklist: line %u: %s\n", s->line, why);
-		return err;
-	}
-	s->len = 0;
-	s->line++;
-	return 0;
-}
-
-static int feed(struct session *s, const char *data, size_t len)
-{
-	size_t i;
-	int err;
-
-	for (i = 0; i < len; i++) {
-		if (data[i] == '\n') {
-			err = end_line(s);
-			if (err)
-				return err;
-			continue;
-		}
-		if (s->len == LINE_MAX_LEN) {
-			pr_warn("blocklist: line %u: longer than %d bytes\n",
-				s->line, LINE_MAX_LEN);
-			return -EINVAL;
-		}
-		s->buf[s->len++] = data[i];
-	}
-	return 0;
+	ret = bulwark_parse_digest_line(line, len, digest, &label, &label_len,
+					why);
+	if (ret <= 0)
+		return ret;
+	ret = bulwark_builder_add(&s->builder, digest, label, label_len);
+	if (ret)
+		*why = "cannot store entry";
+	return ret;
 }
 
 static ssize_t blocklist_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
 	struct session *s = file->private_data;
-	size_t done = 0;
-	char *chunk;
-	int err;
 
-	chunk = kmalloc(CHUNK_LEN, GFP_KERNEL);
-	if (!chunk)
-		return -ENOMEM;
-	mutex_lock(&s->lock);
-	err = s->error;
-	while (!err && done < count) {
-		size_t n = min_t(size_t, count - done, CHUNK_LEN);
-
-		if (copy_from_user(chunk, ubuf + done, n)) {
-			err = -EFAULT;
-			break;
-		}
-		err = feed(s, chunk, n);
-		done += n;
-	}
-	if (err && !s->error) {
-		s->error = err;
-		bulwark_count(BULWARK_POLICY_REJECTS);
-	}
-	mutex_unlock(&s->lock);
-	kfree(chunk);
-	return err ? err : count;
+	return bulwark_policy_write(&s->lines, ubuf, count);
 }
 
 static void *seq_start(struct seq_file *m, loff_t *pos)
@@ -236,9 +140,13 @@ static int blocklist_open(struct inode *inode, struct file *file)
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	mutex_init(&s->lock);
+	err = bulwark_policy_init(&s->lines, "blocklist", LINE_MAX_LEN,
+				  take_line, s);
+	if (err) {
+		kfree(s);
+		return err;
+	}
 	s->append = file->f_flags & O_APPEND;
-	s->line = 1;
 	file->private_data = s;
 	return 0;
 }
@@ -246,14 +154,14 @@ static int blocklist_open(struct inode *inode, struct file *file)
 /* Commit a write session; its errors can only be logged and counted. */
 static void session_commit(struct session *s)
 {
-	int err = s->error;
+	int err;
 
-	if (!err && s->len)
-		err = end_line(s);
+	err = bulwark_policy_finish(&s->lines);
 	if (!err)
 		err = bulwark_blocklist_commit(&s->builder, s->append);
 	if (err) {
-		if (!s->error)
+		/* A spoilt session counted its error already. */
+		if (!s->lines.error)
 			bulwark_count(BULWARK_POLICY_REJECTS);
 		pr_warn("blocklist: not loaded (error %d); the list in force stays\n",
 			err);
@@ -274,12 +182,14 @@ static int blocklist_release(struct inode *inode, struct file *file)
 	}
 	s = file->private_data;
 	session_commit(s);
+	bulwark_policy_destroy(&s->lines);
 	bulwark_builder_free(&s->builder);
 	kfree(s);
 	return 0;
 }
 
 static const struct file_operations blocklist_fops = {
+	.owner = THIS_MODULE,
 	.open = blocklist_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
@@ -294,9 +204,8 @@ static const struct file_operations blocklist_fops = {
  */
 int bulwark_blocklistfs_init(void)
 {
-	blocklist_file = securityfs_create_file("blocklist", 0600,
-						bulwark_fs_dir, NULL,
-						&blocklist_fops);
+	blocklist_file = bulwark_fs_create_file("blocklist", &blocklist_fops,
+						NULL);
 	if (IS_ERR(blocklist_file)) {
 		int err = PTR_ERR(blocklist_file);
 
@@ -311,5 +220,6 @@ int bulwark_blocklistfs_init(void)
  */
 void bulwark_blocklistfs_exit(void)
 {
-	securityfs_remove(blocklist_file);
+	bulwark_fs_remove_file(blocklist_file);
+	blocklist_file = NULL;
 }

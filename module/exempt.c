@@ -6,7 +6,8 @@
  * (see contain.c); this is for key managers that run in containers.
  * One prefix per line, an absolute cgroup path as /proc/<pid>/cgroup
  * shows it, matched on whole components on every hierarchy: "/a/b"
- * exempts "/a/b" and "/a/b/c", not "/a/bc".  A trailing '/' is dropped.
+ * exempts "/a/b" and "/a/b/c", not "/a/bc".  A trailing '/' is dropped;
+ * the rest may not end in white space, which reading back would lose.
  * Blank lines and lines starting with '#' are ignored.
  *
  * Like the blocklist, a write session (open, write..., close) replaces
@@ -33,7 +34,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "cgpath.h"
 #include "config.h"
@@ -41,6 +41,8 @@
 #include "counters.h"
 #include "exempt.h"
 #include "fs.h"
+#include "policyfs.h"
+#include "policyparse.h"
 
 /* Longest line accepted, without its newline. */
 #define LINE_MAX_LEN (PATH_MAX - 1)
@@ -48,8 +50,6 @@
 #define MAX_PREFIXES 1024
 /* Most bytes of prefixes on the list, NULs included. */
 #define MAX_TEXT (64 * 1024)
-/* Bytes copied from user space at a time. */
-#define CHUNK_LEN 4096
 
 /* The list in force, NULL when empty; see the comment at the top. */
 static struct bulwark_exempt __rcu *exempt_list;
@@ -61,14 +61,14 @@ static struct dentry *exempt_file;
 /**
  * struct session - one write session of the exempt file
  *
- * Owned by the open file; write() calls through it are serialised by
- * @lock.
+ * Owned by the open file, from open to release.
  */
 struct session {
 	/**
-	 * @lock: serialises writes through this open file.
+	 * @lines: the lines written; its lock serialises the writes, and
+	 * thus the additions to @text.
 	 */
-	struct mutex lock;
+	struct bulwark_policy_session lines;
 	/**
 	 * @text: the prefixes parsed so far, each NUL-terminated; MAX_TEXT
 	 * bytes.
@@ -83,25 +83,9 @@ struct session {
 	 */
 	unsigned int count;
 	/**
-	 * @error: the first error; once set, nothing is committed.
-	 */
-	int error;
-	/**
 	 * @append: add to the list in force instead of replacing it.
 	 */
 	bool append;
-	/**
-	 * @line: number of the line being read, from 1.
-	 */
-	unsigned int line;
-	/**
-	 * @len: bytes of the current line in @buf.
-	 */
-	size_t len;
-	/**
-	 * @buf: the current line, not yet complete.
-	 */
-	char buf[LINE_MAX_LEN];
 };
 
 /**
@@ -141,90 +125,27 @@ bool bulwark_exempt_match(const struct bulwark_exempt *list, const char *path,
 	return false;
 }
 
-/* Checks one prefix; returns NULL or what is wrong with it. */
-static const char *check_prefix(const char *p, size_t len)
+/* Take one line of the session; see bulwark_policy_line_t. */
+static int take_line(void *priv, char *line, size_t len, const char **why)
 {
-	size_t i, start;
+	struct session *s = priv;
+	int ret;
 
-	if (p[0] != '/')
-		return "does not start with '/'";
-	for (i = 0; i < len; i++)
-		if ((u8)p[i] < 0x20 || p[i] == 0x7f)
-			return "control character";
-	/* Every component but a trailing empty one is a real name. */
-	for (start = 1; start < len; start = i + 1) {
-		for (i = start; i < len && p[i] != '/'; i++)
-			;
-		if (i == start && i < len)
-			return "empty path component";
-		if ((i - start == 1 && p[start] == '.') ||
-		    (i - start == 2 && p[start] == '.' && p[start + 1] == '.'))
-			return "'.' or '..' path component";
+	ret = bulwark_parse_exempt_line(line, &len, why);
+	if (ret <= 0)
+		return ret;
+	if (s->count == MAX_PREFIXES) {
+		*why = "too many prefixes";
+		return -EINVAL;
 	}
-	return NULL;
-}
-
-/* Parse the line in @s->buf; return NULL or what is wrong with it. */
-static const char *parse_line(struct session *s)
-{
-	char *p = s->buf;
-	size_t len = s->len;
-	const char *why;
-
-	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' ||
-		       p[len - 1] == '\r'))
-		len--;
-	if (!len || p[0] == '#')
-		return NULL;
-	why = check_prefix(p, len);
-	if (why)
-		return why;
-	while (len > 1 && p[len - 1] == '/')
-		len--;
-	if (s->count == MAX_PREFIXES)
-		return "too many prefixes";
-	if (s->text_len + len + 1 > MAX_TEXT)
-		return "list too long";
-	memcpy(s->text + s->text_len, p, len);
+	if (s->text_len + len + 1 > MAX_TEXT) {
+		*why = "list too long";
+		return -EINVAL;
+	}
+	memcpy(s->text + s->text_len, line, len);
 	s->text[s->text_len + len] = '\0';
 	s->text_len += len + 1;
 	s->count++;
-	return NULL;
-}
-
-/* Take the line in @s->buf; returns 0 or -EINVAL. */
-static int end_line(struct session *s)
-{
-	const char *why = parse_line(s);
-
-	if (why) {
-		pr_warn("exempt: line %u: %s\n", s->line, why);
-		return -EINVAL;
-	}
-	s->len = 0;
-	s->line++;
-	return 0;
-}
-
-static int feed(struct session *s, const char *data, size_t len)
-{
-	size_t i;
-	int err;
-
-	for (i = 0; i < len; i++) {
-		if (data[i] == '\n') {
-			err = end_line(s);
-			if (err)
-				return err;
-			continue;
-		}
-		if (s->len == LINE_MAX_LEN) {
-			pr_warn("exempt: line %u: longer than %d bytes\n",
-				s->line, LINE_MAX_LEN);
-			return -EINVAL;
-		}
-		s->buf[s->len++] = data[i];
-	}
 	return 0;
 }
 
@@ -232,32 +153,8 @@ static ssize_t exempt_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
 	struct session *s = file->private_data;
-	size_t done = 0;
-	char *chunk;
-	int err;
 
-	chunk = kmalloc(CHUNK_LEN, GFP_KERNEL);
-	if (!chunk)
-		return -ENOMEM;
-	mutex_lock(&s->lock);
-	err = s->error;
-	while (!err && done < count) {
-		size_t n = min_t(size_t, count - done, CHUNK_LEN);
-
-		if (copy_from_user(chunk, ubuf + done, n)) {
-			err = -EFAULT;
-			break;
-		}
-		err = feed(s, chunk, n);
-		done += n;
-	}
-	if (err && !s->error) {
-		s->error = err;
-		bulwark_count(BULWARK_POLICY_REJECTS);
-	}
-	mutex_unlock(&s->lock);
-	kfree(chunk);
-	return err ? err : count;
+	return bulwark_policy_write(&s->lines, ubuf, count);
 }
 
 /* Publish the session's prefixes, after those in force if appending. */
@@ -314,14 +211,14 @@ out_unlock:
 /* Commit a write session; its errors can only be logged and counted. */
 static void session_commit(struct session *s)
 {
-	int err = s->error;
+	int err;
 
-	if (!err && s->len)
-		err = end_line(s);
+	err = bulwark_policy_finish(&s->lines);
 	if (!err)
 		err = commit(s);
 	if (err) {
-		if (!s->error)
+		/* A spoilt session counted its error already. */
+		if (!s->lines.error)
 			bulwark_count(BULWARK_POLICY_REJECTS);
 		pr_warn("exempt: not loaded (error %d); the list in force stays\n",
 			err);
@@ -359,19 +256,26 @@ static int exempt_open(struct inode *inode, struct file *file)
 	err = bulwark_may_configure();
 	if (err)
 		return err;
-	s = kvzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
+	err = -ENOMEM;
 	s->text = kvmalloc(MAX_TEXT, GFP_KERNEL);
-	if (!s->text) {
-		kvfree(s);
-		return -ENOMEM;
-	}
-	mutex_init(&s->lock);
+	if (!s->text)
+		goto out_free_session;
+	err = bulwark_policy_init(&s->lines, "exempt", LINE_MAX_LEN,
+				  take_line, s);
+	if (err)
+		goto out_free_text;
 	s->append = file->f_flags & O_APPEND;
-	s->line = 1;
 	file->private_data = s;
 	return 0;
+
+out_free_text:
+	kvfree(s->text);
+out_free_session:
+	kfree(s);
+	return err;
 }
 
 static int exempt_release(struct inode *inode, struct file *file)
@@ -382,12 +286,14 @@ static int exempt_release(struct inode *inode, struct file *file)
 		return single_release(inode, file);
 	s = file->private_data;
 	session_commit(s);
+	bulwark_policy_destroy(&s->lines);
 	kvfree(s->text);
-	kvfree(s);
+	kfree(s);
 	return 0;
 }
 
 static const struct file_operations exempt_fops = {
+	.owner = THIS_MODULE,
 	.open = exempt_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
@@ -402,8 +308,7 @@ static const struct file_operations exempt_fops = {
  */
 int bulwark_exempt_init(void)
 {
-	exempt_file = securityfs_create_file("exempt", 0600, bulwark_fs_dir,
-					     NULL, &exempt_fops);
+	exempt_file = bulwark_fs_create_file("exempt", &exempt_fops, NULL);
 	if (IS_ERR(exempt_file)) {
 		int err = PTR_ERR(exempt_file);
 
@@ -415,15 +320,25 @@ int bulwark_exempt_init(void)
 }
 
 /**
- * bulwark_exempt_exit - remove the exempt file and free the list
+ * bulwark_exempt_exit - remove the exempt file
  *
- * Runs once no hook and no file operation can use the list any more.
+ * The list stays in force for the hooks until bulwark_exempt_free().
  */
 void bulwark_exempt_exit(void)
 {
+	bulwark_fs_remove_file(exempt_file);
+	exempt_file = NULL;
+}
+
+/**
+ * bulwark_exempt_free - free the exempt list
+ *
+ * Runs once no hook and no file operation can use the list any more.
+ */
+void bulwark_exempt_free(void)
+{
 	struct bulwark_exempt *list;
 
-	securityfs_remove(exempt_file);
 	list = rcu_replace_pointer(exempt_list, NULL, true);
 	if (list)
 		kvfree_rcu(list, rcu);

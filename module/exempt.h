@@ -48,5 +48,6 @@ bool bulwark_exempt_match(const struct bulwark_exempt *list, const char *path,
 			  size_t len);
 int bulwark_exempt_init(void);
 void bulwark_exempt_exit(void);
+void bulwark_exempt_free(void);
 
 #endif /* _BULWARK_EXEMPT_H */

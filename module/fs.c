@@ -63,6 +63,25 @@ struct dentry *bulwark_fs_create_file(const char *name,
 }
 
 /**
+ * bulwark_fs_remove_file - remove a policy file
+ * @d: its dentry from bulwark_fs_create_file(), or NULL
+ *
+ * securityfs_remove() leaves the dentry hashed while a path walk or an
+ * open in flight still holds it, and the directory's removal would then
+ * fail as not empty, so that the next load could not create it again.
+ * Unhashing it makes the file unreachable at once.
+ */
+void bulwark_fs_remove_file(struct dentry *d)
+{
+	if (IS_ERR_OR_NULL(d))
+		return;
+	dget(d);
+	securityfs_remove(d);
+	d_invalidate(d);
+	dput(d);
+}
+
+/**
  * bulwark_fs_init - create /sys/kernel/security/bulwark/
  *
  * Return: 0 on success or a negative errno.

@@ -14,6 +14,7 @@ extern struct dentry *bulwark_fs_dir;
 struct dentry *bulwark_fs_create_file(const char *name,
 				      const struct file_operations *fops,
 				      void *data);
+void bulwark_fs_remove_file(struct dentry *d);
 int bulwark_fs_init(void);
 void bulwark_fs_exit(void);
 

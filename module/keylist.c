@@ -23,6 +23,7 @@
 #include <linux/string.h>
 
 #include "keys.h"
+#include "policyparse.h"
 
 /**
  * bulwark_keys_list_alloc - allocate an empty list
@@ -124,22 +125,12 @@ static int add_name(struct bulwark_keys_list *list, const char *name,
 		    const char **why)
 {
 	struct path none = {};
-	size_t len = strlen(name);
 	char *text;
 	int err;
 
-	if (len > NAME_MAX) {
-		*why = "name longer than NAME_MAX";
+	*why = bulwark_check_key_name(name);
+	if (*why)
 		return -EINVAL;
-	}
-	if (strchr(name, '/')) {
-		*why = "a file name contains no '/'";
-		return -EINVAL;
-	}
-	if (!strcmp(name, ".") || !strcmp(name, "..")) {
-		*why = "not a file name";
-		return -EINVAL;
-	}
 	if (has_name(list, name))
 		return 0;
 	text = kstrdup(name, GFP_KERNEL);
@@ -176,10 +167,9 @@ static int add_dir(struct bulwark_keys_list *list, const char *name,
 	char *buf, *canon, *text;
 	int err;
 
-	if (name[0] != '/') {
-		*why = "not an absolute path";
+	*why = bulwark_check_key_dir(name);
+	if (*why)
 		return -EINVAL;
-	}
 	err = kern_path(name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &path);
 	if (err == -ENOMEM)
 		return err;
@@ -235,7 +225,8 @@ out_put_path:
  *	(keys_names), without surrounding white space
  * @why: set to the reason when @text is refused
  *
- * A directory is resolved now, in the current task's mount namespace,
+ * @text is checked as bulwark_check_key_dir() or
+ * bulwark_check_key_name() do.  A directory is resolved now, in the current task's mount namespace,
  * following symbolic links.  An entry that repeats one already on the
  * list (the same name, or the same directory by another path) is
  * dropped.  May sleep.

@@ -25,7 +25,6 @@
 
 #include "common.h"
 
-#include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/limits.h>
@@ -33,15 +32,16 @@
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "config.h"
 #include "counters.h"
 #include "fs.h"
 #include "keys.h"
+#include "policyfs.h"
+#include "policyparse.h"
 
-/* The longest line, with its newline. */
-#define LINE_MAX_LEN PATH_MAX
+/* The longest line, without its newline. */
+#define LINE_MAX_LEN (PATH_MAX - 1)
 
 static const char * const file_names[BULWARK_KEYS_KINDS] = {
 	[BULWARK_KEYS_DIRS] = "keys_dirs",
@@ -53,23 +53,16 @@ static struct dentry *files[BULWARK_KEYS_KINDS];
 /**
  * struct session - one open file
  *
- * Lives from open to release; @lock serialises the writes, flushes
- * and the release of one open file, so that threads sharing it see
- * whole lines.
+ * Lives from open to release.
  */
 struct session {
-	/**
-	 * @lock: protects every field below but @text and @text_len,
-	 * which are set at open and then only read.
-	 */
-	struct mutex lock;
 	/**
 	 * @kind: which list the file holds.
 	 */
 	enum bulwark_keys_kind kind;
 	/**
 	 * @text: for reading, the list in force at open, NULL when the
-	 * file was not opened for reading.
+	 * file was not opened for reading; set at open, then only read.
 	 */
 	char *text;
 	/**
@@ -77,27 +70,16 @@ struct session {
 	 */
 	size_t text_len;
 	/**
+	 * @lines: for writing, the lines written; its lock serialises the
+	 * writes, flushes and the release, so that threads sharing the
+	 * file see whole lines, and protects @list and @replace.
+	 */
+	struct bulwark_policy_session lines;
+	/**
 	 * @list: for writing, the list being built, NULL when the file
 	 * was not opened for writing.
 	 */
 	struct bulwark_keys_list *list;
-	/**
-	 * @line: the part of a line written so far, @line_len bytes.
-	 */
-	char *line;
-	/**
-	 * @line_len: bytes in @line.
-	 */
-	size_t line_len;
-	/**
-	 * @lineno: lines read so far, to name the one in error.
-	 */
-	unsigned int lineno;
-	/**
-	 * @err: the session's first error; a spoilt session commits
-	 * nothing.
-	 */
-	int err;
 	/**
 	 * @replace: the list in force is to be replaced at release.
 	 */
@@ -106,70 +88,27 @@ struct session {
 
 static void session_free(struct session *s)
 {
+	bulwark_policy_destroy(&s->lines);
 	bulwark_keys_list_free(s->list);
-	kfree(s->line);
 	kfree(s->text);
-	mutex_destroy(&s->lock);
 	kfree(s);
 }
 
-/* Spoil the session with @err; the first failure counts as a reject. */
-static int session_fail(struct session *s, int err, const char *why)
+/* Take one line of the session; see bulwark_policy_line_t. */
+static int take_line(void *priv, char *line, size_t len, const char **why)
 {
-	if (why)
-		pr_warn("%s: line %u: %s\n", file_names[s->kind], s->lineno,
-			why);
-	if (!s->err)
-		bulwark_count(BULWARK_POLICY_REJECTS);
-	s->err = err;
-	return err;
-}
-
-/* One complete line of @len bytes, NUL-terminated in place. */
-static int session_line(struct session *s, char *line, size_t len)
-{
-	const char *why = NULL;
+	struct session *s = priv;
 	char *entry;
-	int err;
+	int ret;
 
-	s->lineno++;
-	if (strlen(line) != len)
-		return session_fail(s, -EINVAL, "contains a NUL byte");
-	entry = strim(line);
-	if (!*entry || *entry == '#')
-		return 0;
-	err = bulwark_keys_list_add(s->list, entry, &why);
-	if (err)
-		return session_fail(s, err, why ?: "out of memory");
-	return 0;
-}
-
-/* Take every complete line out of s->line. */
-static int session_lines(struct session *s)
-{
-	char *start = s->line, *end = s->line + s->line_len, *nl;
-	int err = 0;
-
-	while (!err && (nl = memchr(start, '\n', end - start))) {
-		*nl = '\0';
-		err = session_line(s, start, nl - start);
-		start = nl + 1;
-	}
-	s->line_len = end - start;
-	memmove(s->line, start, s->line_len);
-	return err;
-}
-
-/* Take the line still open as complete. */
-static int session_finish(struct session *s)
-{
-	size_t len = s->line_len;
-
-	if (s->err || !len)
-		return s->err;
-	s->line_len = 0;
-	s->line[len] = '\0';
-	return session_line(s, s->line, len);
+	ret = bulwark_parse_key_line(line, len, s->kind == BULWARK_KEYS_DIRS,
+				     &entry, why);
+	if (ret <= 0)
+		return ret;
+	ret = bulwark_keys_list_add(s->list, entry, why);
+	if (ret && !*why)
+		*why = "out of memory";
+	return ret;
 }
 
 static int keys_open(struct inode *inode, struct file *file)
@@ -180,23 +119,22 @@ static int keys_open(struct inode *inode, struct file *file)
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	mutex_init(&s->lock);
 	s->kind = (uintptr_t)inode->i_private;
 
 	if (file->f_mode & FMODE_WRITE) {
 		err = bulwark_may_configure();
 		if (err)
 			goto out_free;
-		err = -ENOMEM;
-		/* One byte more, to terminate the last line. */
-		s->line = kmalloc(LINE_MAX_LEN + 1, GFP_KERNEL);
-		if (!s->line)
-			goto out_free;
 		if (file->f_flags & O_APPEND)
 			s->list = bulwark_keys_current_copy(s->kind);
 		else
 			s->list = bulwark_keys_list_alloc(s->kind);
+		err = -ENOMEM;
 		if (!s->list)
+			goto out_free;
+		err = bulwark_policy_init(&s->lines, file_names[s->kind],
+					  LINE_MAX_LEN, take_line, s);
+		if (err)
 			goto out_free;
 		s->replace = file->f_flags & O_TRUNC;
 	}
@@ -227,45 +165,26 @@ static ssize_t keys_write(struct file *file, const char __user *buf,
 			  size_t len, loff_t *ppos)
 {
 	struct session *s = file->private_data;
-	size_t done = 0;
-	int err;
+	ssize_t ret;
 
-	mutex_lock(&s->lock);
-	err = s->err;
-	while (!err && done < len) {
-		size_t n = min(len - done, LINE_MAX_LEN - s->line_len);
-
-		if (!n) {
-			err = session_fail(s, -EINVAL, "line too long");
-			break;
-		}
-		if (copy_from_user(s->line + s->line_len, buf + done, n)) {
-			err = -EFAULT;
-			break;
-		}
-		s->line_len += n;
-		done += n;
+	if (len) {
+		mutex_lock(&s->lines.lock);
 		s->replace = true;
-		err = session_lines(s);
+		mutex_unlock(&s->lines.lock);
 	}
-	mutex_unlock(&s->lock);
-	if (err)
-		return err;
-	*ppos += done;
-	return done;
+	ret = bulwark_policy_write(&s->lines, buf, len);
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
 }
 
 static int keys_flush(struct file *file, fl_owner_t id)
 {
 	struct session *s = file->private_data;
-	int err;
 
 	if (!s->list)
 		return 0;
-	mutex_lock(&s->lock);
-	err = session_finish(s);
-	mutex_unlock(&s->lock);
-	return err;
+	return bulwark_policy_finish(&s->lines);
 }
 
 static int keys_release(struct inode *inode, struct file *file)
@@ -277,9 +196,7 @@ static int keys_release(struct inode *inode, struct file *file)
 
 	if (!s->list || !s->replace)
 		goto out_free;
-	mutex_lock(&s->lock);
-	err = session_finish(s);
-	mutex_unlock(&s->lock);
+	err = bulwark_policy_finish(&s->lines);
 	if (err)
 		goto out_free;
 
@@ -318,10 +235,9 @@ int bulwark_keysfs_init(void)
 	int kind, err;
 
 	for (kind = 0; kind < BULWARK_KEYS_KINDS; kind++) {
-		files[kind] = securityfs_create_file(file_names[kind], 0600,
-						     bulwark_fs_dir,
-						     (void *)(uintptr_t)kind,
-						     &keys_fops);
+		files[kind] = bulwark_fs_create_file(file_names[kind],
+						     &keys_fops,
+						     (void *)(uintptr_t)kind);
 		if (IS_ERR(files[kind])) {
 			err = PTR_ERR(files[kind]);
 			pr_err("cannot create securityfs file %s: error %d\n",
@@ -347,7 +263,7 @@ void bulwark_keysfs_exit(void)
 	int kind;
 
 	for (kind = BULWARK_KEYS_KINDS - 1; kind >= 0; kind--) {
-		securityfs_remove(files[kind]);
+		bulwark_fs_remove_file(files[kind]);
 		files[kind] = NULL;
 	}
 }

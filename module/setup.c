@@ -2,8 +2,12 @@
 /*
  * bulwark - module initialisation
  *
- * The interfaces come first, so that the hooks find their settings in
- * place; exit undoes init in exactly the reverse order.
+ * The settings come first, so that the hooks find them in place, and
+ * the securityfs files last: exit removes them first, before the long
+ * wait for the hooks to drain.  A file opened after delete_module()
+ * marked the module as going, and before its removal, makes
+ * do_dentry_open() warn (fops_get() fails), so that window must stay
+ * short.  Exit undoes init in exactly the reverse order.
  */
 
 #include "common.h"
@@ -35,44 +39,46 @@ static int __init bulwark_init(void)
 	err = bulwark_sysfs_init();
 	if (err)
 		goto out_config;
-	err = bulwark_fs_init();
-	if (err)
-		goto out_sysfs;
 	err = bulwark_exec_init();
 	if (err)
-		goto out_fs;
-	err = bulwark_blocklistfs_init();
+		goto out_sysfs;
+	err = bulwark_keys_init();
 	if (err)
 		goto out_exec;
+	err = bulwark_lsm_init();
+	if (err)
+		goto out_keys;
+	err = bulwark_fs_init();
+	if (err)
+		goto out_lsm;
+	err = bulwark_blocklistfs_init();
+	if (err)
+		goto out_fs;
 	err = bulwark_exempt_init();
 	if (err)
 		goto out_blocklistfs;
-	err = bulwark_keys_init();
-	if (err)
-		goto out_exempt;
 	err = bulwark_keysfs_init();
 	if (err)
-		goto out_keys;
-	err = bulwark_lsm_init();
-	if (err)
-		goto out_keysfs;
+		goto out_exempt;
 
 	bulwark_config_start();
 	pr_info("version %s loaded\n", BULWARK_VERSION);
 	return 0;
 
-out_keysfs:
-	bulwark_keysfs_exit();
-out_keys:
-	bulwark_keys_exit();
 out_exempt:
 	bulwark_exempt_exit();
 out_blocklistfs:
 	bulwark_blocklistfs_exit();
-out_exec:
-	bulwark_exec_exit();
 out_fs:
 	bulwark_fs_exit();
+out_lsm:
+	bulwark_lsm_exit();
+	bulwark_exempt_free();
+	bulwark_blocklist_exit();
+out_keys:
+	bulwark_keys_exit();
+out_exec:
+	bulwark_exec_exit();
 out_sysfs:
 	bulwark_sysfs_exit();
 out_config:
@@ -84,14 +90,15 @@ out_contain:
 
 static void __exit bulwark_exit(void)
 {
-	bulwark_lsm_exit();
 	bulwark_keysfs_exit();
-	bulwark_keys_exit();
 	bulwark_exempt_exit();
 	bulwark_blocklistfs_exit();
-	bulwark_blocklist_exit();
-	bulwark_exec_exit();
 	bulwark_fs_exit();
+	bulwark_lsm_exit();
+	bulwark_exempt_free();
+	bulwark_blocklist_exit();
+	bulwark_keys_exit();
+	bulwark_exec_exit();
 	bulwark_sysfs_exit();
 	bulwark_config_exit();
 	bulwark_contain_exit();

@@ -23,8 +23,18 @@ static inline int shim_isxdigit(unsigned char c)
 	       (c >= 'A' && c <= 'F');
 }
 
+/*
+ * As lib/ctype.c's table: the C locale's white space, and the Latin-1
+ * no-break space, 0xa0.
+ */
+static inline int shim_isspace(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
 #define isdigit(c) shim_isdigit(c)
 #define isalnum(c) shim_isalnum(c)
 #define isxdigit(c) shim_isxdigit(c)
+#define isspace(c) shim_isspace(c)
 
 #endif
