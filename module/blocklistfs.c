@@ -78,7 +78,7 @@ static ssize_t blocklist_write(struct file *file, const char __user *ubuf,
 {
 	struct session *s = file->private_data;
 
-	return bulwark_policy_write(&s->lines, ubuf, count);
+	return bulwark_fs_write(&s->lines, ubuf, count);
 }
 
 static void *seq_start(struct seq_file *m, loff_t *pos)
@@ -156,7 +156,7 @@ static void session_commit(struct session *s)
 {
 	int err;
 
-	err = bulwark_policy_finish(&s->lines);
+	err = bulwark_fs_finish(&s->lines);
 	if (!err)
 		err = bulwark_blocklist_commit(&s->builder, s->append);
 	if (err) {
@@ -168,6 +168,20 @@ static void session_commit(struct session *s)
 		return;
 	}
 	bulwark_count(BULWARK_POLICY_LOADS);
+}
+
+/*
+ * close(): a last line without a newline is taken here, so that an
+ * invalid one fails close() with its error; the commit waits for the
+ * release.
+ */
+static int blocklist_flush(struct file *file, fl_owner_t id)
+{
+	struct session *s = file->private_data;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return 0;
+	return bulwark_fs_finish(&s->lines);
 }
 
 static int blocklist_release(struct inode *inode, struct file *file)
@@ -194,6 +208,7 @@ static const struct file_operations blocklist_fops = {
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.write = blocklist_write,
+	.flush = blocklist_flush,
 	.release = blocklist_release,
 };
 

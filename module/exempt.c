@@ -154,7 +154,7 @@ static ssize_t exempt_write(struct file *file, const char __user *ubuf,
 {
 	struct session *s = file->private_data;
 
-	return bulwark_policy_write(&s->lines, ubuf, count);
+	return bulwark_fs_write(&s->lines, ubuf, count);
 }
 
 /* Publish the session's prefixes, after those in force if appending. */
@@ -213,7 +213,7 @@ static void session_commit(struct session *s)
 {
 	int err;
 
-	err = bulwark_policy_finish(&s->lines);
+	err = bulwark_fs_finish(&s->lines);
 	if (!err)
 		err = commit(s);
 	if (err) {
@@ -278,6 +278,20 @@ out_free_session:
 	return err;
 }
 
+/*
+ * close(): a last line without a newline is taken here, so that an
+ * invalid one fails close() with its error; the commit waits for the
+ * release.
+ */
+static int exempt_flush(struct file *file, fl_owner_t id)
+{
+	struct session *s = file->private_data;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return 0;
+	return bulwark_fs_finish(&s->lines);
+}
+
 static int exempt_release(struct inode *inode, struct file *file)
 {
 	struct session *s;
@@ -298,6 +312,7 @@ static const struct file_operations exempt_fops = {
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.write = exempt_write,
+	.flush = exempt_flush,
 	.release = exempt_release,
 };
 

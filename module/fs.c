@@ -13,11 +13,13 @@
 
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/sched.h>
 #include <linux/security.h>
 
 #include "compat.h"
 #include "config.h"
 #include "fs.h"
+#include "policyfs.h"
 
 /* The directory; its files are removed before it. */
 struct dentry *bulwark_fs_dir;
@@ -79,6 +81,47 @@ void bulwark_fs_remove_file(struct dentry *d)
 	securityfs_remove(d);
 	d_invalidate(d);
 	dput(d);
+}
+
+/**
+ * bulwark_fs_write - write to a policy file's session
+ * @s: the session
+ * @ubuf: the data
+ * @count: its length
+ *
+ * The writer is checked again: a file opened by the administrator may
+ * have been handed to a task that may not configure, and bulwark may
+ * have been locked since the open.  Such a write fails with -EPERM and
+ * spoils the session, so that its close changes nothing either.
+ *
+ * Return: @count, or a negative errno.
+ */
+ssize_t bulwark_fs_write(struct bulwark_policy_session *s,
+			 const char __user *ubuf, size_t count)
+{
+	int err = bulwark_may_configure();
+
+	if (err)
+		return bulwark_policy_abort(s, err, "write refused");
+	return bulwark_policy_write(s, ubuf, count);
+}
+
+/**
+ * bulwark_fs_finish - end a policy file's session at close
+ * @s: the session
+ *
+ * A writer killed by a signal may have been stopped anywhere in its
+ * list: nothing it wrote is taken.  Its files are closed as it exits,
+ * with PF_SIGNALED set.
+ *
+ * Return: 0, or the session's error; close() returns it.
+ */
+int bulwark_fs_finish(struct bulwark_policy_session *s)
+{
+	if (current->flags & PF_SIGNALED)
+		return bulwark_policy_abort(s, -EINTR,
+					    "the writer was killed");
+	return bulwark_policy_finish(s);
 }
 
 /**

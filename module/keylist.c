@@ -243,6 +243,47 @@ int bulwark_keys_list_add(struct bulwark_keys_list *list, const char *text,
 }
 
 /**
+ * bulwark_keys_list_merge - add the entries of one list to another
+ * @dst: the list to add to, of the same kind as @src
+ * @src: the entries to add; those @dst has already are dropped
+ * @why: set to what is wrong when it fails with -EINVAL
+ *
+ * @dst takes references of its own.  On failure, @dst holds the entries
+ * added before it.
+ *
+ * Return: 0, -EINVAL (too many entries) or -ENOMEM.
+ */
+int bulwark_keys_list_merge(struct bulwark_keys_list *dst,
+			    const struct bulwark_keys_list *src,
+			    const char **why)
+{
+	const struct bulwark_keys_entry *e;
+	struct path path;
+	unsigned int i;
+	char *text;
+	int err;
+
+	for (i = 0; i < src->count; i++) {
+		e = &src->entries[i];
+		if (dst->kind == BULWARK_KEYS_DIRS ?
+		    has_dir(dst, e->path.dentry) : has_name(dst, e->text))
+			continue;
+		text = kstrdup(e->text, GFP_KERNEL);
+		if (!text)
+			return -ENOMEM;
+		path = e->path;
+		path_get(&path);
+		err = append(dst, &path, text, why);
+		if (err) {
+			path_put(&path);
+			kfree(text);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
  * bulwark_keys_list_copy - copy a list, with references of its own
  * @list: the list to copy
  *

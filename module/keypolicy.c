@@ -219,19 +219,46 @@ static struct bulwark_keys_list *in_force(enum bulwark_keys_kind kind)
 }
 
 /**
- * bulwark_keys_current_copy - copy a list in force, to add to it
- * @kind: which list
+ * bulwark_keys_commit_append - add entries to a list in force
+ * @list: the entries to add, a list that no one else uses; freed here
+ * @why: set to what is wrong when it fails with -EINVAL
  *
- * Return: the copy, or NULL when out of memory.
+ * The list in force is copied, @list merged into the copy and the copy
+ * put in force, all under bulwark_config_mutex, so that sessions opened
+ * with O_APPEND at the same time all see their entries added.  Fails
+ * once bulwark is locked.  May sleep.
+ *
+ * Return: 0, -EPERM, -EINVAL (too many entries) or -ENOMEM; on error
+ * the list in force stays.
  */
-struct bulwark_keys_list *bulwark_keys_current_copy(enum bulwark_keys_kind kind)
+int bulwark_keys_commit_append(struct bulwark_keys_list *list,
+			       const char **why)
 {
-	struct bulwark_keys_list *copy;
+	struct bulwark_keys_list *merged, *old = NULL;
+	int err = -EPERM;
 
 	mutex_lock(&bulwark_config_mutex);
-	copy = bulwark_keys_list_copy(in_force(kind));
+	if (bulwark_locked)
+		goto out_unlock;
+	err = -ENOMEM;
+	merged = bulwark_keys_list_copy(in_force(list->kind));
+	if (!merged)
+		goto out_unlock;
+	err = bulwark_keys_list_merge(merged, list, why);
+	if (err) {
+		bulwark_keys_list_free(merged);
+		goto out_unlock;
+	}
+	old = rcu_replace_pointer(lists[list->kind], merged,
+				  lockdep_is_held(&bulwark_config_mutex));
+out_unlock:
 	mutex_unlock(&bulwark_config_mutex);
-	return copy;
+	bulwark_keys_list_free(list);
+	if (old) {
+		synchronize_rcu();
+		bulwark_keys_list_free(old);
+	}
+	return err;
 }
 
 /**

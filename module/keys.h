@@ -116,7 +116,8 @@ const struct bulwark_keys_entry *bulwark_keys_dir_below(struct dentry *dentry);
 const struct bulwark_keys_entry *
 bulwark_keys_name_protected(struct dentry *dentry, bool ssh);
 int bulwark_keys_commit(struct bulwark_keys_list *list);
-struct bulwark_keys_list *bulwark_keys_current_copy(enum bulwark_keys_kind kind);
+int bulwark_keys_commit_append(struct bulwark_keys_list *list,
+			       const char **why);
 char *bulwark_keys_current_text(enum bulwark_keys_kind kind, size_t *len);
 int bulwark_keys_init(void);
 void bulwark_keys_exit(void);
@@ -128,6 +129,9 @@ int bulwark_keys_list_add(struct bulwark_keys_list *list, const char *text,
 			  const char **why);
 struct bulwark_keys_list *
 bulwark_keys_list_copy(const struct bulwark_keys_list *list);
+int bulwark_keys_list_merge(struct bulwark_keys_list *dst,
+			    const struct bulwark_keys_list *src,
+			    const char **why);
 char *bulwark_keys_list_text(const struct bulwark_keys_list *list,
 			     size_t *len);
 

@@ -84,6 +84,11 @@ struct session {
 	 * @replace: the list in force is to be replaced at release.
 	 */
 	bool replace;
+	/**
+	 * @append: opened with O_APPEND: @list holds only the entries
+	 * written, added at release to the list then in force.
+	 */
+	bool append;
 };
 
 static void session_free(struct session *s)
@@ -125,10 +130,8 @@ static int keys_open(struct inode *inode, struct file *file)
 		err = bulwark_may_configure();
 		if (err)
 			goto out_free;
-		if (file->f_flags & O_APPEND)
-			s->list = bulwark_keys_current_copy(s->kind);
-		else
-			s->list = bulwark_keys_list_alloc(s->kind);
+		s->append = file->f_flags & O_APPEND;
+		s->list = bulwark_keys_list_alloc(s->kind);
 		err = -ENOMEM;
 		if (!s->list)
 			goto out_free;
@@ -172,7 +175,7 @@ static ssize_t keys_write(struct file *file, const char __user *buf,
 		s->replace = true;
 		mutex_unlock(&s->lines.lock);
 	}
-	ret = bulwark_policy_write(&s->lines, buf, len);
+	ret = bulwark_fs_write(&s->lines, buf, len);
 	if (ret > 0)
 		*ppos += ret;
 	return ret;
@@ -184,32 +187,41 @@ static int keys_flush(struct file *file, fl_owner_t id)
 
 	if (!s->list)
 		return 0;
-	return bulwark_policy_finish(&s->lines);
+	return bulwark_fs_finish(&s->lines);
 }
 
 static int keys_release(struct inode *inode, struct file *file)
 {
 	struct session *s = file->private_data;
 	const char *name = file_names[s->kind];
+	const char *why = NULL;
 	unsigned int count;
 	int err;
 
 	if (!s->list || !s->replace)
 		goto out_free;
-	err = bulwark_policy_finish(&s->lines);
+	err = bulwark_fs_finish(&s->lines);
 	if (err)
 		goto out_free;
 
 	count = s->list->count;
-	err = bulwark_keys_commit(s->list);
+	if (s->append)
+		err = bulwark_keys_commit_append(s->list, &why);
+	else
+		err = bulwark_keys_commit(s->list);
 	s->list = NULL;
 	if (err) {
-		pr_warn("%s: not changed: bulwark is locked\n", name);
+		pr_warn("%s: not changed: %s\n", name,
+			err == -EPERM ? "bulwark is locked" :
+			why ?: "out of memory");
 		bulwark_count(BULWARK_POLICY_REJECTS);
 		goto out_free;
 	}
 	bulwark_count(BULWARK_POLICY_LOADS);
-	pr_info("%s: %u entries in force\n", name, count);
+	if (s->append)
+		pr_info("%s: %u entries added\n", name, count);
+	else
+		pr_info("%s: %u entries in force\n", name, count);
 out_free:
 	session_free(s);
 	return 0;

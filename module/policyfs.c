@@ -160,6 +160,27 @@ ssize_t bulwark_policy_write(struct bulwark_policy_session *s,
 }
 
 /**
+ * bulwark_policy_abort - spoil a session from outside
+ * @s: the session
+ * @err: the error, negative
+ * @why: what happened, for the kernel log
+ *
+ * Logs @why and counts a reject, unless the session was spoilt already.
+ *
+ * Return: the session's first error.
+ */
+int bulwark_policy_abort(struct bulwark_policy_session *s, int err,
+			 const char *why)
+{
+	mutex_lock(&s->lock);
+	if (!s->error)
+		pr_warn("%s: %s; nothing changes\n", s->name, why);
+	err = fail(s, err);
+	mutex_unlock(&s->lock);
+	return err;
+}
+
+/**
  * bulwark_policy_finish - take the last line, even without a newline
  * @s: the session
  *

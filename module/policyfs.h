@@ -78,6 +78,8 @@ int bulwark_policy_init(struct bulwark_policy_session *s, const char *name,
 void bulwark_policy_destroy(struct bulwark_policy_session *s);
 ssize_t bulwark_policy_write(struct bulwark_policy_session *s,
 			     const char __user *ubuf, size_t count);
+int bulwark_policy_abort(struct bulwark_policy_session *s, int err,
+			 const char *why);
 int bulwark_policy_finish(struct bulwark_policy_session *s);
 
 #endif /* _BULWARK_POLICYFS_H */

@@ -176,6 +176,55 @@ static int __maybe_unused read_u64_file(const char *path,
 	return parse_u64_line(buf, val);
 }
 
+/* A counter's value; a failed read fails the test (and gives 0). */
+static unsigned long long __maybe_unused
+counter(struct __test_metadata *const _metadata, const char *path)
+{
+	unsigned long long v = 0;
+
+	EXPECT_EQ(0, read_u64_file(path, &v))
+	{
+		TH_LOG("%s: %s", path, strerror(errno));
+	}
+	return v;
+}
+
+/* Puts the digest of @path, as sha256sum prints it, in @hex. */
+static void __maybe_unused sha256_of(struct __test_metadata *const _metadata,
+				     const char *path, char *hex)
+{
+	char cmd[PATH_MAX + 32];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", path);
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(1, fscanf(p, "%64s", hex));
+	pclose(p);
+	ASSERT_EQ(64U, strlen(hex));
+}
+
+/* Copies @src to a new file @dst with mode 0755; -1 on error. */
+static int __maybe_unused copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in, out;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n) {
+			n = -1;
+			break;
+		}
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return in < 0 || out < 0 || n < 0 ? -1 : 0;
+}
+
 static void __maybe_unused knob_path(char *buf, size_t size, const char *name)
 {
 	snprintf(buf, size, SYSCTL_DIR "/%s", name);

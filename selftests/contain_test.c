@@ -167,17 +167,6 @@ static void procs_of(char *buf, const char *root, const char *rel)
 		 rel[strlen(rel) - 1] == '/' ? "" : "/");
 }
 
-static unsigned long long counter(struct __test_metadata *const _metadata,
-				  const char *path)
-{
-	unsigned long long v = 0;
-
-	EXPECT_EQ(0, read_u64_file(path, &v))
-	{
-		TH_LOG("%s: %s", path, strerror(errno));
-	}
-	return v;
-}
 
 /* Opens the kernel log, positioned after its last record; -1 on error. */
 static int kmsg_open(void)
@@ -232,26 +221,6 @@ static ssize_t load_blocklist(const char *text)
 	return write_file(BLOCKLIST, 0, text, strlen(text));
 }
 
-/* Copies @src to a new file @dst with mode 0755. */
-static int copy_file(const char *src, const char *dst)
-{
-	char buf[65536];
-	ssize_t n = 0;
-	int in, out;
-
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n) {
-			n = -1;
-			break;
-		}
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
-	return in < 0 || out < 0 || n < 0 ? -1 : 0;
-}
 
 /* What every fixture here shares: the miner on the blocklist. */
 struct env {

@@ -50,24 +50,6 @@ static void join(char *buf, const char *dir, const char *name)
 	memcpy(buf + n + 1, name, strlen(name) + 1);
 }
 
-/* Copies @src to a new file @dst with mode 0755. */
-static int copy_file(const char *src, const char *dst)
-{
-	struct stat st;
-	int in, out;
-	ssize_t n = -1;
-
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -1;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	if (out >= 0 && !fstat(in, &st))
-		n = sendfile(out, in, NULL, st.st_size);
-	close(in);
-	if (out >= 0)
-		close(out);
-	return n < 0 ? -1 : 0;
-}
 
 /* A memfd holding a copy of @path, or -1. */
 static int memfd_copy(const char *path)
@@ -124,32 +106,7 @@ static int do_run(void *arg)
 	return CTX_SETUP_FAILED;
 }
 
-static unsigned long long counter(struct __test_metadata *const _metadata,
-				  const char *path)
-{
-	unsigned long long v = 0;
 
-	EXPECT_EQ(0, read_u64_file(path, &v))
-	{
-		TH_LOG("%s: %s", path, strerror(errno));
-	}
-	return v;
-}
-
-/* Puts the digest of @path, as sha256sum prints it, in @hex. */
-static void sha256_of(struct __test_metadata *const _metadata,
-		      const char *path, char *hex)
-{
-	char cmd[PATH_MAX + 32];
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", path);
-	p = popen(cmd, "r");
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(1, fscanf(p, "%64s", hex));
-	pclose(p);
-	ASSERT_EQ(64U, strlen(hex));
-}
 
 /* Replaces the blocklist with @text; returns what write() returned. */
 static ssize_t load_blocklist(const char *text, size_t len, int flags)

@@ -85,17 +85,6 @@ static double now_s(clockid_t clk)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static unsigned long long counter(struct __test_metadata *const _metadata,
-				  const char *path)
-{
-	unsigned long long v = 0;
-
-	EXPECT_EQ(0, read_u64_file(path, &v))
-	{
-		TH_LOG("%s: %s", path, strerror(errno));
-	}
-	return v;
-}
 
 /* Writes @text as one policy session of @path; write()'s result. */
 static ssize_t write_policy(const char *path, const char *text)
@@ -117,19 +106,6 @@ static ssize_t write_policy(const char *path, const char *text)
 	return ret;
 }
 
-static void sha256_of(struct __test_metadata *const _metadata,
-		      const char *path, char *hex)
-{
-	char cmd[PATH_MAX + 32];
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", path);
-	p = popen(cmd, "r");
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(1, fscanf(p, "%64s", hex));
-	pclose(p);
-	ASSERT_EQ(64U, strlen(hex));
-}
 
 /* Puts "<hex> <label>" as the whole blocklist. */
 static void block_digest(struct __test_metadata *const _metadata,

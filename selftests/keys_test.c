@@ -548,17 +548,6 @@ static bool put_policy(const char *path, const char *text, int flags)
 	return write_policy(path, text, flags) == (ssize_t)strlen(text);
 }
 
-static unsigned long long counter(struct __test_metadata *const _metadata,
-				  const char *path)
-{
-	unsigned long long v = 0;
-
-	EXPECT_EQ(0, read_u64_file(path, &v))
-	{
-		TH_LOG("%s: %s", path, strerror(errno));
-	}
-	return v;
-}
 
 static int remove_one(const char *path, const struct stat *st, int type,
 		      struct FTW *ftw)

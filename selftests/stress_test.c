@@ -941,7 +941,8 @@ FIXTURE(stress)
 	unsigned long long before[C_COUNT];
 };
 
-static int copy_file(const char *src, const char *dst, const char *tail)
+/* Copies @src to @dst (mode 0755) and appends @tail, if not NULL. */
+static int copy_tagged(const char *src, const char *dst, const char *tail)
 {
 	struct stat st;
 	int in, out;
@@ -1011,8 +1012,8 @@ FIXTURE_SETUP(stress)
 	prepare_tmpfs(_metadata, st->dir);
 	snprintf(st->allowed, sizeof(st->allowed), "%s/allowed", st->dir);
 	snprintf(st->miner, sizeof(st->miner), "%s/miner", st->dir);
-	ASSERT_EQ(0, copy_file(helper, st->allowed, NULL));
-	ASSERT_EQ(0, copy_file(helper, st->miner, MINER_TAG));
+	ASSERT_EQ(0, copy_tagged(helper, st->allowed, NULL));
+	ASSERT_EQ(0, copy_tagged(helper, st->miner, MINER_TAG));
 	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", st->miner);
 	p = popen(cmd, "r");
 	ASSERT_NE(NULL, p);
@@ -1027,9 +1028,9 @@ FIXTURE_SETUP(stress)
 	snprintf(path, sizeof(path), "%s/.ssh", st->keydir);
 	ASSERT_EQ(0, mkdir(path, 0700));
 	snprintf(st->key, sizeof(st->key), "%.3000s/authorized_keys", path);
-	ASSERT_EQ(0, copy_file("/dev/null", st->key, "ssh-ed25519 AAAA host\n"));
+	ASSERT_EQ(0, copy_tagged("/dev/null", st->key, "ssh-ed25519 AAAA host\n"));
 	snprintf(path, sizeof(path), "%s/.ssh/known_hosts", st->keydir);
-	ASSERT_EQ(0, copy_file("/dev/null", path, ""));
+	ASSERT_EQ(0, copy_tagged("/dev/null", path, ""));
 
 	/* The configuration every test starts from: both rules enforced. */
 	snprintf(cmd, sizeof(cmd), "%s miner\n", st->miner_hex);
