@@ -745,11 +745,6 @@ TEST_F(policy_input, split_invalid_line_poisons)
  * An invalid last line without a newline can only be judged at close:
  * close() must then fail with EINVAL, as keys_dirs and keys_names do
  * (their flush), so that "printf BAD > file" reports the failure.
- *
- * BUG (module/blocklistfs.c, module/exempt.c, not ours to edit): the
- * blocklist and exempt files have no flush(); the session is dropped at
- * release and close() returns 0: the writer sees success while nothing
- * changed (only the kernel log says so).
  */
 TEST_F(policy_input, invalid_last_line_fails_close)
 {
@@ -807,11 +802,9 @@ TEST_F(policy_input, concurrent_sessions)
 
 /*
  * Two O_APPEND sessions open at once: each adds its line to the list in
- * force when it closes, so both lines are there in the end.
- *
- * BUG (module/keysfs.c, not ours to edit): keys_dirs and keys_names copy
- * the list in force at open; the second close replaces the list with its
- * own copy, and the first session's line is lost without any error.
+ * force when it closes, so both lines are there in the end (keys_dirs
+ * and keys_names merge under the config mutex at release, rather than
+ * copy the list at open).
  */
 TEST_F(policy_input, concurrent_appends)
 {
@@ -940,13 +933,9 @@ static void kill_writer(struct __test_metadata *const _metadata,
 /*
  * A writer killed between two writes changes nothing: its session
  * never finished, whether it had written whole lines or part of one.
- *
- * BUG (module/blocklistfs.c, exempt.c, keysfs.c, not ours to edit): the
- * kernel closes a killed task's files, and every parser commits a
- * session at release (keysfs also takes an unfinished line as complete
- * at flush), so the whole lines written so far, and a truncated last
- * entry where it is still valid ("/hostile/al" for exempt, a prefix of
- * a name for keys_names), replace the list in force.
+ * The kernel closes a killed task's files as it exits; the module sees
+ * PF_SIGNALED there and drops the session, where a truncated last entry
+ * could otherwise still be valid ("/hostile/al" for exempt).
  */
 TEST_F(policy_input, killed_between_writes)
 {
@@ -1493,14 +1482,9 @@ TEST_F(privileged, securityfs_refused)
 }
 
 /*
- * Nor may it change the files' modes, owners or times.
- *
- * BUG (the securityfs files take the default simple_setattr(), and the
- * files are created in blocklistfs.c, exempt.c and keysfs.c, not ours to
- * edit): a privileged container may chmod 0666 or chown the policy
- * files.  Writes stay refused (bulwark_may_configure() at open), but the
- * SPEC's "mode 0600" no longer holds, and after "locked" the host's root
- * can do the same.
+ * Nor may it change the files' modes, owners or times: securityfs's
+ * default simple_setattr() would let CAP_FOWNER do it, so the module
+ * gives the files a setattr that asks bulwark_may_configure().
  */
 TEST_F(privileged, securityfs_attributes_kept)
 {

@@ -88,10 +88,8 @@ FIXTURE_TEARDOWN(before_lock)
 }
 
 /*
- * BUG (module/blocklistfs.c, exempt.c, keysfs.c, not ours to edit): a
- * session opened before the lock still takes write() calls afterwards;
- * only its commit at close is refused, and close() returns 0.  SPEC
- * wants EPERM from every write once locked.
+ * A session opened before the lock: every write() after it fails with
+ * EPERM, as SPEC wants, and its close changes nothing.
  */
 TEST_F(before_lock, sessions_opened_before)
 {
@@ -358,11 +356,8 @@ TEST_F(locked, contained_policy_writes_denied)
 }
 
 /*
- * Nor may the host's root change the files' modes or owners.
- *
- * BUG (the files take securityfs's default setattr; they are created in
- * blocklistfs.c, exempt.c and keysfs.c, not ours to edit): chmod and
- * chown succeed, locked or not.  Writes stay refused.
+ * Nor may the host's root change the files' modes or owners once
+ * locked (see fs.c).
  */
 TEST_F(locked, policy_file_modes_kept)
 {
