@@ -668,6 +668,7 @@ TEST_F(contain, exempt_invalid_lines)
 		"/a/./b\n",
 		"/a/../b\n",
 		"/ctl\001char\n",
+		"/a   /\n",
 	};
 	char too_long[PATH_MAX + 8], rec[256];
 	bool named = false;
