@@ -225,6 +225,27 @@ static int __maybe_unused copy_file(const char *src, const char *dst)
 	return in < 0 || out < 0 || n < 0 ? -1 : 0;
 }
 
+/* One write session: open, one write() of @text (none if empty), close. */
+static ssize_t __maybe_unused policy_write(const char *path, const char *text,
+					   int flags)
+{
+	size_t len = strlen(text);
+	ssize_t ret;
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC | flags);
+	if (fd < 0)
+		return -1;
+	ret = len ? write(fd, text, len) : 0;
+	err = errno;
+	if (close(fd) && ret >= 0) {
+		ret = -1;
+		err = errno;
+	}
+	errno = err;
+	return ret;
+}
+
 static void __maybe_unused knob_path(char *buf, size_t size, const char *name)
 {
 	snprintf(buf, size, SYSCTL_DIR "/%s", name);

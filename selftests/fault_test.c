@@ -85,28 +85,6 @@ static double now_s(clockid_t clk)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-
-/* Writes @text as one policy session of @path; write()'s result. */
-static ssize_t write_policy(const char *path, const char *text)
-{
-	size_t len = strlen(text);
-	ssize_t ret;
-	int fd, err;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = len ? write(fd, text, len) : 0;
-	err = errno;
-	if (close(fd) && ret >= 0) {
-		ret = -1;
-		err = errno;
-	}
-	errno = err;
-	return ret;
-}
-
-
 /* Puts "<hex> <label>" as the whole blocklist. */
 static void block_digest(struct __test_metadata *const _metadata,
 			 const char *hex, const char *label)
@@ -114,7 +92,7 @@ static void block_digest(struct __test_metadata *const _metadata,
 	char line[128];
 
 	snprintf(line, sizeof(line), "%s %s\n", hex, label);
-	ASSERT_EQ((ssize_t)strlen(line), write_policy(BLOCKLIST, line));
+	ASSERT_EQ((ssize_t)strlen(line), policy_write(BLOCKLIST, line, 0));
 }
 
 /* Fills @buf with bytes that depend on @seed and on the offset. */
@@ -360,7 +338,7 @@ FIXTURE_TEARDOWN_PARENT(dm)
 		EXPECT_EQ(0, run_cmd("losetup -d %s", self->loop));
 	if (self->dir[0])
 		EXPECT_EQ(0, run_cmd("rm -rf '%s'", self->dir));
-	EXPECT_EQ(0, write_policy(BLOCKLIST, ""));
+	EXPECT_EQ(0, policy_write(BLOCKLIST, "", 0));
 }
 
 /* Physical byte offset on the device of the file's byte @off, or -1. */
@@ -565,7 +543,7 @@ FIXTURE_TEARDOWN_PARENT(race)
 		EXPECT_EQ(0, umount2(self->dir, MNT_DETACH));
 	if (self->dir[0])
 		EXPECT_EQ(0, rmdir(self->dir));
-	EXPECT_EQ(0, write_policy(BLOCKLIST, ""));
+	EXPECT_EQ(0, policy_write(BLOCKLIST, "", 0));
 }
 
 /* A file of @size pattern bytes; 0 or -1. */
@@ -932,7 +910,7 @@ FIXTURE_TEARDOWN_PARENT(fuse)
 	}
 	if (self->dir[0])
 		EXPECT_EQ(0, run_cmd("rm -rf '%s'", self->dir));
-	EXPECT_EQ(0, write_policy(BLOCKLIST, ""));
+	EXPECT_EQ(0, policy_write(BLOCKLIST, "", 0));
 }
 
 TEST_F_TIMEOUT(fuse, server_dies_while_hashed, 300)
@@ -1194,8 +1172,8 @@ FIXTURE_SETUP(flood)
 			       sizeof(self->saved_names)));
 	self->saved = true;
 	snprintf(line, sizeof(line), "%s/root\n", self->dir);
-	ASSERT_EQ((ssize_t)strlen(line), write_policy(KEYS_DIRS, line));
-	ASSERT_LT(0, write_policy(KEYS_NAMES, "authorized_keys\n"));
+	ASSERT_EQ((ssize_t)strlen(line), policy_write(KEYS_DIRS, line, 0));
+	ASSERT_LT(0, policy_write(KEYS_NAMES, "authorized_keys\n", 0));
 	set_knob(_metadata, "keys_mode", 2);
 
 	/* Last: the teardown, which turns it off again, runs from here on. */
@@ -1214,9 +1192,9 @@ FIXTURE_TEARDOWN_PARENT(flood)
 	EXPECT_LT(0, write_knob("keys_mode", "2"));
 	if (self->saved) {
 		EXPECT_EQ((ssize_t)strlen(self->saved_dirs),
-			  write_policy(KEYS_DIRS, self->saved_dirs));
+			  policy_write(KEYS_DIRS, self->saved_dirs, 0));
 		EXPECT_EQ((ssize_t)strlen(self->saved_names),
-			  write_policy(KEYS_NAMES, self->saved_names));
+			  policy_write(KEYS_NAMES, self->saved_names, 0));
 	}
 	if (self->mounted)
 		EXPECT_EQ(0, umount2(self->dir, MNT_DETACH));

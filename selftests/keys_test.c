@@ -522,30 +522,10 @@ static int do_op(void *arg)
 
 /* --- Policy files. --- */
 
-/* One write session: open, one write() of @text (none if empty), close. */
-static ssize_t write_policy(const char *path, const char *text, int flags)
-{
-	size_t len = strlen(text);
-	ssize_t ret;
-	int fd, err;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC | flags);
-	if (fd < 0)
-		return -1;
-	ret = len ? write(fd, text, len) : 0;
-	err = errno;
-	if (close(fd) && ret >= 0) {
-		ret = -1;
-		err = errno;
-	}
-	errno = err;
-	return ret;
-}
-
 /* One session writing all of @text; true when write() and close() took it. */
 static bool put_policy(const char *path, const char *text, int flags)
 {
-	return write_policy(path, text, flags) == (ssize_t)strlen(text);
+	return policy_write(path, text, flags) == (ssize_t)strlen(text);
 }
 
 
@@ -625,9 +605,9 @@ static void tree_teardown(struct __test_metadata *const _metadata,
 	if (t->saved) {
 		/* The old lists first: they hold the directory. */
 		EXPECT_EQ((ssize_t)strlen(t->saved_dirs),
-			  write_policy(KEYS_DIRS, t->saved_dirs, O_TRUNC));
+			  policy_write(KEYS_DIRS, t->saved_dirs, O_TRUNC));
 		EXPECT_EQ((ssize_t)strlen(t->saved_names),
-			  write_policy(KEYS_NAMES, t->saved_names, O_TRUNC));
+			  policy_write(KEYS_NAMES, t->saved_names, O_TRUNC));
 		t->saved = false;
 	}
 	if (t->base[0] && !access(t->base, F_OK))
@@ -947,7 +927,7 @@ FIXTURE_TEARDOWN_PARENT(policy)
 {
 	if (self->exempt_saved)
 		EXPECT_EQ((ssize_t)strlen(self->saved_exempt),
-			  write_policy(EXEMPT, self->saved_exempt, O_TRUNC));
+			  policy_write(EXEMPT, self->saved_exempt, O_TRUNC));
 	if (self->cgroup[0])
 		rmdir(self->cgroup);
 	tree_teardown(_metadata, &self->t);
@@ -1033,7 +1013,7 @@ TEST_F(policy, dirs_invalid)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		rejects = counter(_metadata, COUNTER("policy_rejects"));
 		snprintf(text, sizeof(text), bad[i], self->t.base);
-		EXPECT_EQ(-1, write_policy(KEYS_DIRS, text, 0));
+		EXPECT_EQ(-1, policy_write(KEYS_DIRS, text, 0));
 		EXPECT_EQ(EINVAL, errno)
 		{
 			TH_LOG("\"%s\": %s", text, strerror(errno));
@@ -1061,10 +1041,10 @@ TEST_F(policy, names_format)
 
 	memset(long_name, 'k', 256);
 	strcpy(long_name + 256, "\n");
-	EXPECT_EQ(-1, write_policy(KEYS_NAMES, long_name, 0));
+	EXPECT_EQ(-1, policy_write(KEYS_NAMES, long_name, 0));
 	EXPECT_EQ(EINVAL, errno);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		EXPECT_EQ(-1, write_policy(KEYS_NAMES, bad[i], 0));
+		EXPECT_EQ(-1, policy_write(KEYS_NAMES, bad[i], 0));
 		EXPECT_EQ(EINVAL, errno);
 	}
 	expect_policy(_metadata, KEYS_NAMES, "authorized_keys\nstaged\n");
@@ -1075,11 +1055,11 @@ TEST_F(policy, names_format)
 
 TEST_F(policy, empty_lists_protect_nothing)
 {
-	ASSERT_EQ(0, write_policy(KEYS_NAMES, "", O_TRUNC));
+	ASSERT_EQ(0, policy_write(KEYS_NAMES, "", O_TRUNC));
 	expect_policy(_metadata, KEYS_NAMES, "");
 	EXPECT_EQ(0, contained_op(&self->t, OP_OPEN_APPEND));
 	ASSERT_TRUE(put_policy(KEYS_NAMES, "authorized_keys\n", 0));
-	ASSERT_EQ(0, write_policy(KEYS_DIRS, "", O_TRUNC));
+	ASSERT_EQ(0, policy_write(KEYS_DIRS, "", O_TRUNC));
 	expect_policy(_metadata, KEYS_DIRS, "");
 	EXPECT_EQ(0, contained_op(&self->t, OP_UNLINK));
 }
