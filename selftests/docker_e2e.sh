@@ -339,8 +339,15 @@ echo "TRIED $n"
 '
 if [ -e "$SECFS/keys_dirs" ]; then
 	before=$(bulwark_state)
-	$DOCKER run --rm --privileged --network none "$IMG" sh -c "$PRIV_SCRIPT" \
+	# The script's output goes to a file on a bind mount, not through
+	# docker's attach streams: those can lose a short-lived container's
+	# last lines, and stdout and stderr arrive unordered.
+	mkdir -p "$W/priv"
+	rm -f "$W/priv/out"
+	$DOCKER run --rm --privileged --network none -v "$W/priv:/result" \
+		"$IMG" sh -c "exec >/result/out 2>&1; $PRIV_SCRIPT" \
 		>"$W/out" 2>&1 || true
+	cat "$W/priv/out" >>"$W/out" 2>/dev/null || true
 	tried=$(sed -n 's/^TRIED //p' "$W/out")
 	denied=$(grep -c 'Operation not permitted' "$W/out" || true)
 	if grep -q '^WROTE' "$W/out" || [ -z "$tried" ] ||
