@@ -23,7 +23,6 @@
 #include "blocklist.h"
 #include "blocklistfs.h"
 #include "config.h"
-#include "counters.h"
 #include "fs.h"
 #include "policyfs.h"
 #include "policyparse.h"
@@ -151,23 +150,12 @@ static int blocklist_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Commit a write session; its errors can only be logged and counted. */
-static void session_commit(struct session *s)
+/* Put the list of a write session in force; see bulwark_fs_commit(). */
+static int session_commit(void *priv)
 {
-	int err;
+	struct session *s = priv;
 
-	err = bulwark_fs_finish(&s->lines);
-	if (!err)
-		err = bulwark_blocklist_commit(&s->builder, s->append);
-	if (err) {
-		/* A spoilt session counted its error already. */
-		if (!s->lines.error)
-			bulwark_count(BULWARK_POLICY_REJECTS);
-		pr_warn("blocklist: not loaded (error %d); the list in force stays\n",
-			err);
-		return;
-	}
-	bulwark_count(BULWARK_POLICY_LOADS);
+	return bulwark_blocklist_commit(&s->builder, s->append);
 }
 
 /*
@@ -195,7 +183,7 @@ static int blocklist_release(struct inode *inode, struct file *file)
 		return seq_release(inode, file);
 	}
 	s = file->private_data;
-	session_commit(s);
+	bulwark_fs_commit(&s->lines, session_commit, s);
 	bulwark_policy_destroy(&s->lines);
 	bulwark_builder_free(&s->builder);
 	kfree(s);
@@ -219,15 +207,8 @@ static const struct file_operations blocklist_fops = {
  */
 int bulwark_blocklistfs_init(void)
 {
-	blocklist_file = bulwark_fs_create_file("blocklist", &blocklist_fops,
-						NULL);
-	if (IS_ERR(blocklist_file)) {
-		int err = PTR_ERR(blocklist_file);
-
-		blocklist_file = NULL;
-		return err;
-	}
-	return 0;
+	return bulwark_fs_create_file(&blocklist_file, "blocklist",
+				      &blocklist_fops, NULL);
 }
 
 /**
@@ -235,6 +216,5 @@ int bulwark_blocklistfs_init(void)
  */
 void bulwark_blocklistfs_exit(void)
 {
-	bulwark_fs_remove_file(blocklist_file);
-	blocklist_file = NULL;
+	bulwark_fs_remove_file(&blocklist_file);
 }

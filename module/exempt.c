@@ -38,7 +38,6 @@
 #include "cgpath.h"
 #include "config.h"
 #include "contain.h"
-#include "counters.h"
 #include "exempt.h"
 #include "fs.h"
 #include "policyfs.h"
@@ -157,9 +156,13 @@ static ssize_t exempt_write(struct file *file, const char __user *ubuf,
 	return bulwark_fs_write(&s->lines, ubuf, count);
 }
 
-/* Publish the session's prefixes, after those in force if appending. */
-static int commit(struct session *s)
+/*
+ * Publish the session's prefixes, after those in force if appending;
+ * see bulwark_fs_commit().
+ */
+static int commit(void *priv)
 {
+	struct session *s = priv;
 	struct bulwark_exempt *old, *new = NULL;
 	u32 old_len = 0, old_count = 0;
 	int err = 0;
@@ -206,25 +209,6 @@ out_unlock:
 	if (!err)
 		bulwark_contain_flush();
 	return err;
-}
-
-/* Commit a write session; its errors can only be logged and counted. */
-static void session_commit(struct session *s)
-{
-	int err;
-
-	err = bulwark_fs_finish(&s->lines);
-	if (!err)
-		err = commit(s);
-	if (err) {
-		/* A spoilt session counted its error already. */
-		if (!s->lines.error)
-			bulwark_count(BULWARK_POLICY_REJECTS);
-		pr_warn("exempt: not loaded (error %d); the list in force stays\n",
-			err);
-		return;
-	}
-	bulwark_count(BULWARK_POLICY_LOADS);
 }
 
 static int exempt_show(struct seq_file *m, void *v)
@@ -299,7 +283,7 @@ static int exempt_release(struct inode *inode, struct file *file)
 	if (file->f_mode & FMODE_READ)
 		return single_release(inode, file);
 	s = file->private_data;
-	session_commit(s);
+	bulwark_fs_commit(&s->lines, commit, s);
 	bulwark_policy_destroy(&s->lines);
 	kvfree(s->text);
 	kfree(s);
@@ -323,15 +307,8 @@ static const struct file_operations exempt_fops = {
  */
 int bulwark_exempt_init(void)
 {
-	exempt_file = bulwark_fs_create_file("exempt", &exempt_fops, NULL);
-	if (IS_ERR(exempt_file)) {
-		int err = PTR_ERR(exempt_file);
-
-		pr_err("cannot create securityfs file exempt: error %d\n", err);
-		exempt_file = NULL;
-		return err;
-	}
-	return 0;
+	return bulwark_fs_create_file(&exempt_file, "exempt", &exempt_fops,
+				      NULL);
 }
 
 /**
@@ -341,8 +318,7 @@ int bulwark_exempt_init(void)
  */
 void bulwark_exempt_exit(void)
 {
-	bulwark_fs_remove_file(exempt_file);
-	exempt_file = NULL;
+	bulwark_fs_remove_file(&exempt_file);
 }
 
 /**

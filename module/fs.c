@@ -18,6 +18,7 @@
 
 #include "compat.h"
 #include "config.h"
+#include "counters.h"
 #include "fs.h"
 #include "policyfs.h"
 
@@ -46,36 +47,45 @@ static const struct inode_operations dir_iops = {
 
 /**
  * bulwark_fs_create_file - create a policy file in the directory
+ * @file: set to the file's dentry, or to NULL on error
  * @name: the file's name
  * @fops: its file operations
  * @data: its inode's i_private
  *
- * Return: the file's dentry, or an ERR_PTR().
+ * Return: 0 on success or a negative errno, which is logged.
  */
-struct dentry *bulwark_fs_create_file(const char *name,
-				      const struct file_operations *fops,
-				      void *data)
+int bulwark_fs_create_file(struct dentry **file, const char *name,
+			   const struct file_operations *fops, void *data)
 {
 	struct dentry *d;
 
 	d = securityfs_create_file(name, 0600, bulwark_fs_dir, data, fops);
-	if (!IS_ERR(d))
-		d_inode(d)->i_op = &file_iops;
-	return d;
+	if (IS_ERR(d)) {
+		*file = NULL;
+		pr_err("cannot create securityfs file %s: error %ld\n", name,
+		       PTR_ERR(d));
+		return PTR_ERR(d);
+	}
+	d_inode(d)->i_op = &file_iops;
+	*file = d;
+	return 0;
 }
 
 /**
  * bulwark_fs_remove_file - remove a policy file
- * @d: its dentry from bulwark_fs_create_file(), or NULL
+ * @file: its dentry from bulwark_fs_create_file(), or NULL; set to NULL
  *
  * securityfs_remove() leaves the dentry hashed while a path walk or an
  * open in flight still holds it, and the directory's removal would then
  * fail as not empty, so that the next load could not create it again.
  * Unhashing it makes the file unreachable at once.
  */
-void bulwark_fs_remove_file(struct dentry *d)
+void bulwark_fs_remove_file(struct dentry **file)
 {
-	if (IS_ERR_OR_NULL(d))
+	struct dentry *d = *file;
+
+	*file = NULL;
+	if (!d)
 		return;
 	dget(d);
 	securityfs_remove(d);
@@ -122,6 +132,33 @@ int bulwark_fs_finish(struct bulwark_policy_session *s)
 		return bulwark_policy_abort(s, -EINTR,
 					    "the writer was killed");
 	return bulwark_policy_finish(s);
+}
+
+/**
+ * bulwark_fs_commit - end a list file's write session at release
+ * @s: the session
+ * @commit: puts the list written in force; 0 or a negative errno
+ * @priv: passed to @commit
+ *
+ * The outcome can only be logged and counted: a session spoilt earlier
+ * counted its reject already, and the list in force stays on error.
+ */
+void bulwark_fs_commit(struct bulwark_policy_session *s,
+		       int (*commit)(void *priv), void *priv)
+{
+	int err;
+
+	err = bulwark_fs_finish(s);
+	if (!err)
+		err = commit(priv);
+	if (err) {
+		if (!s->error)
+			bulwark_count(BULWARK_POLICY_REJECTS);
+		pr_warn("%s: not loaded (error %d); the list in force stays\n",
+			s->name, err);
+		return;
+	}
+	bulwark_count(BULWARK_POLICY_LOADS);
 }
 
 /**

@@ -11,14 +11,15 @@
 
 extern struct dentry *bulwark_fs_dir;
 
-struct dentry *bulwark_fs_create_file(const char *name,
-				      const struct file_operations *fops,
-				      void *data);
-void bulwark_fs_remove_file(struct dentry *d);
+int bulwark_fs_create_file(struct dentry **file, const char *name,
+			   const struct file_operations *fops, void *data);
+void bulwark_fs_remove_file(struct dentry **file);
 struct bulwark_policy_session;
 ssize_t bulwark_fs_write(struct bulwark_policy_session *s,
 			 const char __user *ubuf, size_t count);
 int bulwark_fs_finish(struct bulwark_policy_session *s);
+void bulwark_fs_commit(struct bulwark_policy_session *s,
+		       int (*commit)(void *priv), void *priv);
 int bulwark_fs_init(void);
 void bulwark_fs_exit(void);
 

@@ -247,16 +247,11 @@ int bulwark_keysfs_init(void)
 	int kind, err;
 
 	for (kind = 0; kind < BULWARK_KEYS_KINDS; kind++) {
-		files[kind] = bulwark_fs_create_file(file_names[kind],
-						     &keys_fops,
-						     (void *)(uintptr_t)kind);
-		if (IS_ERR(files[kind])) {
-			err = PTR_ERR(files[kind]);
-			pr_err("cannot create securityfs file %s: error %d\n",
-			       file_names[kind], err);
-			files[kind] = NULL;
+		err = bulwark_fs_create_file(&files[kind], file_names[kind],
+					     &keys_fops,
+					     (void *)(uintptr_t)kind);
+		if (err)
 			goto out_remove;
-		}
 	}
 	return 0;
 
@@ -274,8 +269,6 @@ void bulwark_keysfs_exit(void)
 {
 	int kind;
 
-	for (kind = BULWARK_KEYS_KINDS - 1; kind >= 0; kind--) {
-		bulwark_fs_remove_file(files[kind]);
-		files[kind] = NULL;
-	}
+	for (kind = BULWARK_KEYS_KINDS - 1; kind >= 0; kind--)
+		bulwark_fs_remove_file(&files[kind]);
 }
