@@ -27,12 +27,12 @@
  *  - an invalid line fails the write() that completes it, or close()
  *    for a last line without a newline, with EINVAL;
  *  - a writer killed by SIGKILL, between writes or inside one, changes
- *    nothing.
+ *    nothing; one that exits without close() commits its session.
  *
  * Self-protection: a task in a container cgroup and new pid and mount
  * namespaces, with every capability in the initial user namespace (what
  * "docker run --privileged" gives), may change no sysctl and no
- * securityfs file, by any path.
+ * securityfs file, by any path; host root still may.
  */
 
 #include <poll.h>
@@ -960,6 +960,42 @@ TEST_F(policy_input, killed_between_writes)
 	still_works(_metadata, variant->path, self->line[3]);
 }
 
+/* In the child: writes, then exits without closing the file. */
+static int write_and_exit(void *arg)
+{
+	const struct victim *v = arg;
+	int fd = open(v->path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, v->text, v->len) != (ssize_t)v->len)
+		_exit(1);
+	_exit(0);
+}
+
+/*
+ * The other side of the killed writer: one that exits normally without
+ * calling close() commits its session, a last line without its newline
+ * included.  The kernel closes its files as it exits, PF_SIGNALED
+ * clear, before the parent can reap it.
+ */
+TEST_F(policy_input, exit_without_close_commits)
+{
+	char text[3 * PATH_MAX], want[3 * PATH_MAX], now[SAVE_MAX];
+	struct victim v = { .path = variant->path, .text = text };
+	int status;
+	pid_t pid;
+
+	snprintf(want, sizeof(want), "%s%s", self->line[1], self->line[2]);
+	v.len = snprintf(text, sizeof(text), "%s", want) - 1;
+	pid = spawn_in_context(CTX_HOST, write_and_exit, &v);
+	ASSERT_LE(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_LE(0, read_all(variant->path, now, sizeof(now)));
+	EXPECT_STREQ(want, now);
+	still_works(_metadata, variant->path, self->line[3]);
+}
+
 /* The child of killed_inside_write(): its fault handler and its write. */
 struct stalled {
 	const char *path;
@@ -1507,6 +1543,36 @@ TEST_F(privileged, securityfs_attributes_kept)
 		EXPECT_EQ(EPERM, a->file[i].utimes);
 		EXPECT_EQ(self->st[i].st_mode, st.st_mode);
 		EXPECT_EQ(self->st[i].st_uid, st.st_uid);
+	}
+}
+
+/*
+ * The other side: host root, while bulwark is unlocked, may change the
+ * files' modes, owners and times (locked_test.c checks that nobody may
+ * once it is locked).
+ */
+TEST_F(privileged, host_root_may_change_attributes)
+{
+	struct timeval tv[2] = { { 2, 0 }, { 2, 0 } };
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(policy_files); i++) {
+		const char *f = policy_files[i];
+
+		EXPECT_EQ(0, errno_of(chmod(f, 0640)));
+		EXPECT_EQ(0, errno_of(chown(f, 1, 1)));
+		EXPECT_EQ(0, errno_of(utimes(f, tv)));
+		ASSERT_EQ(0, stat(f, &st));
+		EXPECT_EQ(0640U, st.st_mode & 07777);
+		EXPECT_EQ(1U, st.st_uid);
+		EXPECT_EQ(1U, st.st_gid);
+		EXPECT_EQ(2, st.st_mtime);
+		/* And back; the teardown restores them too. */
+		EXPECT_EQ(0, chmod(f, self->st[i].st_mode & 07777));
+		EXPECT_EQ(0, chown(f, self->st[i].st_uid, self->st[i].st_gid));
+		ASSERT_EQ(0, stat(f, &st));
+		EXPECT_EQ(self->st[i].st_mode, st.st_mode);
 	}
 }
 
