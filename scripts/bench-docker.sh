@@ -8,9 +8,10 @@
 #
 # usage: scripts/bench-docker.sh KO REPS RAW
 #
-# Appends two lines per run to RAW: "unloaded|loaded docker_run NS", the
-# latency in guest time, and "... docker_run_cpu NS", the time the vCPU
-# spent running tasks meanwhile (the run-time sum of /proc/schedstat).
+# Appends three lines per run to RAW: "unloaded|loaded docker_run NS", the
+# latency in guest time, "... docker_run_cpu NS", the time the vCPU spent
+# running tasks meanwhile (the run-time sum of /proc/schedstat), and
+# "... docker_run_hash_bytes N", what bulwark hashed during the run.
 # Under -icount both count instructions, but the latency also counts the
 # idle time the guest skips ahead while it waits for the host (9p reads,
 # timers), which makes it the noisier of the two.  Leaves bulwark loaded,
@@ -67,16 +68,26 @@ busy_ns() {
 	awk '$1 == "cpu0" { print $8 }' /proc/schedstat
 }
 
+# hash_bytes: bytes bulwark has hashed since it was loaded; 0 if unloaded.
+hash_bytes() {
+	cat "$COUNTERS/exec_hash_bytes" 2>/dev/null || echo 0
+}
+
 # one STATE: one timed run, recorded under STATE.
 one() {
+	h0=$(hash_bytes)
 	c0=$(busy_ns)
 	t0=$(date +%s%N)
 	$DOCKER run --rm --network none "$IMG" true >>"$W/runs.log" 2>&1 ||
 		die "docker run failed ($1): $(tail -n 5 "$W/runs.log")"
 	t1=$(date +%s%N)
 	c1=$(busy_ns)
-	echo "$1 docker_run $((t1 - t0))" >>"$raw"
-	echo "$1 docker_run_cpu $((c1 - c0))" >>"$raw"
+	h1=$(hash_bytes)
+	{
+		echo "$1 docker_run $((t1 - t0))"
+		echo "$1 docker_run_cpu $((c1 - c0))"
+		echo "$1 docker_run_hash_bytes $((h1 - h0))"
+	} >>"$raw"
 }
 
 # set_state unloaded|loaded: unloads bulwark, or loads it with the stand-in
@@ -90,17 +101,25 @@ set_state() {
 	fi
 }
 
-# Every timed run follows an untimed one in the same state.  A freshly
-# loaded bulwark has an empty digest cache and hashes the image's busybox
-# once; a host where bulwark stays loaded has it cached, which is the
-# steady state measured here.  The warm-up also evens out page-cache and
-# dentry misses between the two states.
+# Every timed run follows $WARMUP untimed ones in the same state.  A
+# freshly loaded bulwark has an empty digest cache; a host where bulwark
+# stays loaded has the image's busybox and runc's libraries cached, which
+# is the steady state measured here.  runc's libraries are only hashed
+# when "runc init" maps them after it joined the container's cgroup, a
+# race it wins in about half the runs, hence more than one warm-up.  The
+# warm-ups also even out page-cache and dentry misses between the states.
+WARMUP=3
 i=0
 while [ "$i" -lt "$reps" ]; do
 	for state in unloaded loaded; do
 		set_state "$state"
-		$DOCKER run --rm --network none "$IMG" true >>"$W/runs.log" 2>&1 ||
-			die "docker run failed ($state): $(tail -n 5 "$W/runs.log")"
+		w=0
+		while [ "$w" -lt "$WARMUP" ]; do
+			$DOCKER run --rm --network none "$IMG" true \
+				>>"$W/runs.log" 2>&1 ||
+				die "docker run failed ($state): $(tail -n 5 "$W/runs.log")"
+			w=$((w + 1))
+		done
 		one "$state"
 	done
 	i=$((i + 1))

@@ -103,6 +103,16 @@ function median(a, n,    i, j, t) {
 		}
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
+$2 == "docker_run_cpu" { last_cpu[$1] = $3 }
+# Loaded runs: those that hashed nothing, and what the others hashed.
+$1 == "loaded" && $2 == "docker_run_hash_bytes" {
+	if ($3 == 0)
+		cold[++n_cold] = last_cpu["loaded"]
+	else {
+		n_hashed++
+		hashed += $3
+	}
+}
 {
 	k = $1 SUBSEP $2
 	n[k]++
@@ -129,6 +139,10 @@ END {
 	r = med["loaded", "exec_contained_1m"] / med["loaded", "exec_contained_10"]
 	json = json sprintf("  \"exec_contained_blocklist\": { \"entries_10_ns\": %.1f, \"entries_1m_ns\": %.1f, \"ratio\": %.4f },\n", med["loaded", "exec_contained_10"], med["loaded", "exec_contained_1m"], r)
 	md = md sprintf("| exec_contained, 1M vs 10 blocklist entries | %.0f | %.0f | %.3f |\n", med["loaded", "exec_contained_10"], med["loaded", "exec_contained_1m"], r)
+	n_loaded = n_cold + n_hashed
+	r = n_cold ? median(cold, n_cold) / med["unloaded", "docker_run_cpu"] : 0
+	json = json sprintf("  \"docker_run_hashing\": { \"loaded_runs\": %d, \"runs_that_hashed\": %d, \"bytes_hashed\": %d, \"cpu_ratio_runs_without_hashing\": %.4f },\n", n_loaded, n_hashed, hashed, r)
+	md = md sprintf("\ndocker run: %d of %d loaded runs hashed something (%.1f MB in all); the CPU-time ratio of the %d others is %.3f.\n", n_hashed, n_loaded, hashed / 1e6, n_cold, r)
 	kh = size / (hash_ns / 1e9) / 1048576
 	us = size / (sum / 1e9) / 1048576
 	json = json sprintf("  \"hash_64mib\": { \"driver\": \"%s\", \"exec_cached_ns\": %.0f, \"exec_uncached_ns\": %.0f, \"kernel_mib_s\": %.1f, \"sha256sum_mib_s\": %.1f, \"ratio\": %.3f },\n", drv, cached, uncached, kh, us, kh / us)
