@@ -71,7 +71,9 @@ sed -e 's/"terminal": true/"terminal": false/' \
 # The container's shell reads its commands from a FIFO, which gets them
 # once the host has seen the container's process in the cgroup
 # ($W/seen says whether it was).  The output, with the miner's exit status
-# as "rc=N", goes to $W/out.
+# as "rc=N", goes to $W/out; the miner's error message follows that line
+# (a run once had the shell's "Operation not permitted" message and its
+# newline split around "rc=126").
 run_in() {
 	awk -v p="$1" '{ print } /"linux": \{/ {
 		printf "\t\t\"cgroupsPath\": \"%s\",\n", p }' \
@@ -95,7 +97,8 @@ run_in() {
 	(
 		trap '' PIPE
 		printf '%s\n' 'cp /opt/xmrig /tmp/busybox' \
-			'/tmp/busybox true; echo "rc=$?"' >&3
+			'/tmp/busybox true 2>/tmp/err; echo "rc=$?"' \
+			'cat /tmp/err' >&3
 	) || true
 	exec 3>&-
 	wait "$runc_pid" || true
