@@ -293,6 +293,47 @@ static bool __maybe_unused module_loaded(void)
 	return access(MODULE_DIR, F_OK) == 0;
 }
 
+/*
+ * For a teardown: puts sysctl @name back to @saved if it changed, and
+ * checks that the write succeeded.
+ */
+static void __maybe_unused restore_knob(struct __test_metadata *const _metadata,
+					const char *name,
+					unsigned long long saved)
+{
+	unsigned long long now;
+	ssize_t ret;
+
+	if (!module_loaded() || read_knob(name, &now) || now == saved)
+		return;
+	ret = write_knob_u64(name, saved);
+	if (ret < 0)
+		TH_LOG("Failed to restore %s to %llu: %s", name, saved,
+		       strerror(errno));
+	EXPECT_LT(0, ret);
+}
+
+/*
+ * For a teardown: waits up to @tries times 10 ms for child @pid to end,
+ * then kills it.  The teardown's process may be its parent, or (when the
+ * harness's parent runs the teardown) not even its ancestor any more.
+ * Killing a pid namespace's parent kills its pid 1 too.
+ */
+static void __maybe_unused stop_child(pid_t pid, int tries)
+{
+	int i, status;
+
+	for (i = 0; i < tries; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return;
+		if (kill(pid, 0) && errno == ESRCH)
+			return;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+
 /* finit_module() of $BULWARK_KO with @params; -1 with errno on failure. */
 static int __maybe_unused load_module(const char *params)
 {

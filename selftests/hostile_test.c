@@ -246,16 +246,7 @@ FIXTURE_SETUP(knob_input)
 
 FIXTURE_TEARDOWN_PARENT(knob_input)
 {
-	const char *name = knobs[variant->index].name;
-	unsigned long long now;
-	ssize_t ret;
-
-	if (!module_loaded() || read_knob(name, &now) || now == self->saved)
-		return;
-	ret = write_knob_u64(name, self->saved);
-	if (ret < 0)
-		TH_LOG("Failed to restore %s: %s", name, strerror(errno));
-	EXPECT_LT(0, ret);
+	restore_knob(_metadata, knobs[variant->index].name, self->saved);
 }
 
 /* One write() of @len bytes: -1 with @err, and the knob keeps the probe. */

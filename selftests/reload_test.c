@@ -115,26 +115,6 @@ FIXTURE_SETUP(reload)
 	}
 }
 
-/*
- * Stops a worker: the teardown's process may be its parent, or (when the
- * harness's parent runs the teardown) not even its ancestor any more.
- */
-static void stop_worker(const pid_t pid)
-{
-	int i, status;
-
-	for (i = 0; i < 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return;
-		if (kill(pid, 0) && errno == ESRCH)
-			return;
-		usleep(10000);
-	}
-	/* Killing a pid namespace's parent kills its pid 1 too. */
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-}
-
 FIXTURE_TEARDOWN_PARENT(reload)
 {
 	unsigned int i;
@@ -142,7 +122,7 @@ FIXTURE_TEARDOWN_PARENT(reload)
 	__atomic_store_n(&self->sh.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < WORKERS; i++) {
 		if (self->pid[i] > 0)
-			stop_worker(self->pid[i]);
+			stop_child(self->pid[i], 100);
 	}
 	restore_module(_metadata);
 	cleanup_tmpfs(_metadata, self->dir);

@@ -1048,21 +1048,6 @@ FIXTURE_SETUP(stress)
 	st->blocklist_entries = 1;
 }
 
-static void stop_task(pid_t pid)
-{
-	int i, status;
-
-	for (i = 0; i < 200; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return;
-		if (kill(pid, 0) && errno == ESRCH)
-			return;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-}
-
 FIXTURE_TEARDOWN_PARENT(stress)
 {
 	unsigned int i;
@@ -1072,7 +1057,7 @@ FIXTURE_TEARDOWN_PARENT(stress)
 	__atomic_store_n(&self->st.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < WORKERS + CTL_COUNT; i++)
 		if (self->pid[i] > 0)
-			stop_task(self->pid[i]);
+			stop_child(self->pid[i], 200);
 	restore_module(_metadata);
 	cleanup_tmpfs(_metadata, self->st.dir);
 }

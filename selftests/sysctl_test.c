@@ -142,17 +142,7 @@ FIXTURE_SETUP(knob)
 
 FIXTURE_TEARDOWN_PARENT(knob)
 {
-	const char *name = knobs[variant->index].name;
-	unsigned long long now;
-	ssize_t ret;
-
-	if (!module_loaded() || read_knob(name, &now) || now == self->saved)
-		return;
-	ret = write_knob_u64(name, self->saved);
-	if (ret < 0)
-		TH_LOG("Failed to restore %s to %llu: %s", name, self->saved,
-		       strerror(errno));
-	EXPECT_LT(0, ret);
+	restore_knob(_metadata, knobs[variant->index].name, self->saved);
 }
 
 TEST_F(knob, file_mode)
