@@ -119,19 +119,39 @@ fi
 count_tap() {
 	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$1" | head -n 1)
 	seen=0
+	# A failed test's diagnostics are shown: the "#" lines since the last
+	# result (the kselftest harness prints them before "not ok") and
+	# those after it (ops-test.sh prints them after), up to the next test.
+	diag=
+	show=0
+	nl='
+'
 	while IFS= read -r line; do
 		case $line in
 		"ok "*"# SKIP"*)
 			skipped=$((skipped + 1))
 			seen=$((seen + 1))
+			diag='' show=0
 			echo "$line" ;;
 		"ok "*)
 			passed=$((passed + 1))
-			seen=$((seen + 1)) ;;
+			seen=$((seen + 1))
+			diag='' show=0 ;;
 		"not ok "*)
 			failed=$((failed + 1))
 			seen=$((seen + 1))
+			[ -z "$diag" ] || printf '%s\n' "$diag" | tail -n 20
+			diag='' show=40
 			echo "$line" ;;
+		"#  RUN"* | "# Starting"*)
+			diag=$line show=0 ;;
+		"#"*)
+			if [ "$show" -gt 0 ]; then
+				echo "$line"
+				show=$((show - 1))
+			else
+				diag="$diag${diag:+$nl}$line"
+			fi ;;
 		esac
 	done <"$1"
 	if [ -n "$plan" ] && [ "$seen" -lt "$plan" ]; then

@@ -157,12 +157,38 @@ t_make_deb() {
 	fi
 }
 
+# apt_get ARGS...: apt-get, non-interactive, with no terminal to ask on,
+# waiting for the dpkg lock rather than failing on it.  A failure is
+# explained at the end of the log, where check() shows it.
+apt_get() {
+	rc=0
+	DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
+		apt-get -y -q -o DPkg::Lock::Timeout=600 "$@" </dev/null || rc=$?
+	[ "$rc" -eq 0 ] && return 0
+	echo "apt-get $*: exit status $rc"
+	dpkg --audit
+	dkms status -m bulwark 2>&1
+	return "$rc"
+}
+
+# deb_why KVER: why bulwark is not installed for KVER, from DKMS's log.
+deb_why() {
+	echo "dkms status does not list bulwark installed for $1"
+	dkms status -m bulwark 2>&1
+	for f in /var/lib/dkms/bulwark/"$VERSION"/build/make.log \
+		/var/lib/dkms/bulwark/"$VERSION/$1"/*/log/make.log; do
+		[ -f "$f" ] || continue
+		echo "$f:"
+		tail -n 15 "$f"
+	done
+}
+
 t_deb_install() {
-	apt-get install -y -q --no-install-recommends "$DEB" || return 1
+	apt_get install --no-install-recommends "$DEB" || return 1
 	dkms status -m bulwark -v "$VERSION" | tee "$work/status"
 	for k in $kernels; do
 		grep -q "bulwark/$VERSION, $k, .*: installed" "$work/status" || {
-			echo "dkms status does not list bulwark installed for $k"
+			deb_why "$k"
 			return 1
 		}
 		find "/lib/modules/$k/updates" -name 'bulwark.ko*' | grep -q . || {
@@ -191,7 +217,7 @@ t_deb_units() {
 }
 
 t_deb_remove() {
-	apt-get remove -y -q bulwark-dkms || return 1
+	apt_get remove bulwark-dkms || return 1
 	if [ -n "$(dkms status -m bulwark 2>/dev/null)" ]; then
 		dkms status -m bulwark
 		echo "dkms still lists bulwark"
@@ -202,7 +228,7 @@ t_deb_remove() {
 		echo "modules are left"
 		return 1
 	fi
-	apt-get purge -y -q bulwark-dkms || return 1
+	apt_get purge bulwark-dkms || return 1
 	if [ -e /etc/bulwark ] || find /etc/systemd/system -name 'bulwark*' | grep .; then
 		echo "files are left after purge"
 		return 1
