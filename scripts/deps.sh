@@ -26,7 +26,9 @@ LINUX_SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 
 # docker.io (dockerd, containerd, runc) runs in the guests of the end-to-end
 # tests (selftests/docker_e2e.sh, selftests/runc_e2e.sh); the host needs
-# none of its services running.
+# none of its services running.  Debian's kernels enable AppArmor, and
+# dockerd then refuses to start containers without apparmor_parser
+# (apparmor, only a Recommends of docker.io).
 # Operations tests (scripts/ops-test.sh, selftests/ops_test.sh): dkms for
 # the DKMS builds, signing and the bulwark-dkms package; openssl to verify
 # the signatures; promtool (in prometheus) for the metrics; auditd in the
@@ -34,7 +36,7 @@ LINUX_SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 # clang and its sanitizer runtime build the policy-parser fuzzers (fuzz/).
 PACKAGES="qemu-system-x86 sparse busybox-static cpio kmod xz-utils shellcheck
 gcc make bc flex bison libelf-dev libssl-dev e2fsprogs util-linux
-linux-source-6.12 docker.io
+linux-source-6.12 docker.io apparmor
 dkms openssl prometheus auditd python3-yaml
 clang libclang-rt-14-dev"
 
