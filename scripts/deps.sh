@@ -32,12 +32,13 @@ LINUX_SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 # Operations tests (scripts/ops-test.sh, selftests/ops_test.sh): dkms for
 # the DKMS builds, signing and the bulwark-dkms package; openssl to verify
 # the signatures; promtool (in prometheus) for the metrics; auditd in the
-# guests for the audit trail; python3-yaml for the Kubernetes manifest.
+# guests for the audit trail; python3-yaml for the Kubernetes manifest;
+# systemd for systemd-analyze, which verifies the package's units.
 # clang and its sanitizer runtime build the policy-parser fuzzers (fuzz/).
 PACKAGES="qemu-system-x86 sparse busybox-static cpio kmod xz-utils shellcheck
 gcc make bc flex bison libelf-dev libssl-dev e2fsprogs util-linux
 linux-source-6.12 docker.io apparmor
-dkms openssl prometheus auditd python3-yaml
+dkms openssl prometheus auditd python3-yaml systemd
 clang libclang-rt-14-dev"
 
 # Package-name patterns of the supported kernel series. Anchoring both ends
@@ -242,6 +243,16 @@ main() {
 	done
 
 	extract_sources
+
+	# A package that dpkg left unconfigured (an interrupted apt run, a
+	# failed maintainer script) makes every later apt-get call fail,
+	# the package tests' among them: finish it, or say which it is.
+	if [ -n "$(dpkg --audit 2>/dev/null)" ]; then
+		log "dpkg reports unfinished packages; dpkg --configure -a"
+		dpkg --audit >&2 || true
+		dpkg --configure -a >&2 ||
+			log "warning: dpkg --configure -a failed; apt-get will fail"
+	fi
 
 	printf '%s\n' "$kernels" >"$BULWARK_CACHE/kernels.txt.tmp"
 	mv "$BULWARK_CACHE/kernels.txt.tmp" "$BULWARK_CACHE/kernels.txt"

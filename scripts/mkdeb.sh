@@ -123,18 +123,17 @@ if [ "\$1" = configure ]; then
 	if [ -z "\$(dkms status -m \$NAME -v \$VERSION 2>/dev/null)" ]; then
 		dkms add -m \$NAME -v \$VERSION
 	fi
-	built=0
+	headers=0
 	for kdir in /lib/modules/*/build; do
 		[ -e "\$kdir/Makefile" ] || continue
+		headers=1
 		kver=\${kdir%/build}
 		kver=\${kver##*/}
-		if dkms install -m \$NAME -v \$VERSION -k "\$kver"; then
-			built=1
-		else
+		if ! dkms install -m \$NAME -v \$VERSION -k "\$kver"; then
 			echo "$PKG: could not build bulwark for \$kver; see /var/lib/dkms/\$NAME/\$VERSION/build/make.log" >&2
 		fi
 	done
-	if [ "\$built" -eq 0 ]; then
+	if [ "\$headers" -eq 0 ]; then
 		echo "$PKG: bulwark was not built: no kernel headers found." >&2
 		echo "$PKG: install linux-headers-\$(uname -r), then run: dkms autoinstall" >&2
 	fi

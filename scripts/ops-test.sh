@@ -34,6 +34,12 @@ mkdir -p "$logs"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ops-test.XXXXXX")
 # shellcheck disable=SC2317 # run from the EXIT trap
 cleanup() {
+	# A run that stopped between the package's install and its purge
+	# leaves nothing behind.
+	if [ "${deb_installed:-0}" -eq 1 ]; then
+		DEBIAN_FRONTEND=noninteractive dpkg --purge bulwark-dkms \
+			>/dev/null 2>&1 </dev/null || true
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -157,18 +163,42 @@ t_make_deb() {
 	fi
 }
 
-# apt_get ARGS...: apt-get, non-interactive, with no terminal to ask on,
-# waiting for the dpkg lock rather than failing on it.  A failure is
-# explained at the end of the log, where check() shows it.
+# pkg_status: bulwark-dkms's dpkg state ("installed", "config-files",
+# "half-configured", ...; "absent" when it is not on this machine).
+pkg_status() {
+	st=$(dpkg-query -W -f='${db:Status-Status}' bulwark-dkms 2>/dev/null) ||
+		st=absent
+	[ "$st" != not-installed ] || st=absent
+	echo "$st"
+}
+
+# apt_get WANT ARGS...: apt-get, non-interactive, with no terminal to ask
+# on, waiting for the dpkg lock rather than failing on it; true when
+# bulwark-dkms ends up in state WANT ("installed", "config-files" or
+# "absent").  apt-get's own status also counts, unless the only packages
+# dpkg reports broken are other ones: then apt-get fails on every call,
+# whatever it is asked to do, and that is said as a diagnostic.  A
+# failure is explained at the end of the log, where check() shows it.
 apt_get() {
+	want=$1
+	shift
 	rc=0
 	DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
 		apt-get -y -q -o DPkg::Lock::Timeout=600 "$@" </dev/null || rc=$?
-	[ "$rc" -eq 0 ] && return 0
-	echo "apt-get $*: exit status $rc"
-	dpkg --audit
+	st=$(pkg_status)
+	audit=$(dpkg --audit 2>&1)
+	if [ "$rc" -ne 0 ] && [ "$st" = "$want" ] &&
+		! printf '%s\n' "$audit" | grep -q '^ *bulwark-dkms[ :]'; then
+		echo "apt-get $*: exit status $rc, from other packages:"
+		printf '%s\n' "$audit"
+		echo "bulwark-dkms is $st, as it should be"
+		return 0
+	fi
+	[ "$rc" -eq 0 ] && [ "$st" = "$want" ] && return 0
+	echo "apt-get $*: exit status $rc; bulwark-dkms is $st, not $want"
+	printf '%s\n' "$audit"
 	dkms status -m bulwark 2>&1
-	return "$rc"
+	return 1
 }
 
 # deb_why KVER: why bulwark is not installed for KVER, from DKMS's log.
@@ -184,7 +214,8 @@ deb_why() {
 }
 
 t_deb_install() {
-	apt_get install --no-install-recommends "$DEB" || return 1
+	deb_installed=1
+	apt_get installed install --no-install-recommends "$DEB" || return 1
 	dkms status -m bulwark -v "$VERSION" | tee "$work/status"
 	for k in $kernels; do
 		grep -q "bulwark/$VERSION, $k, .*: installed" "$work/status" || {
@@ -217,7 +248,7 @@ t_deb_units() {
 }
 
 t_deb_remove() {
-	apt_get remove bulwark-dkms || return 1
+	apt_get config-files remove bulwark-dkms || return 1
 	if [ -n "$(dkms status -m bulwark 2>/dev/null)" ]; then
 		dkms status -m bulwark
 		echo "dkms still lists bulwark"
@@ -228,7 +259,16 @@ t_deb_remove() {
 		echo "modules are left"
 		return 1
 	fi
-	apt_get purge bulwark-dkms || return 1
+	# Removed, the package has only its conffiles left: purging them is
+	# dpkg's work alone, which apt-get would refuse to start while
+	# another package is broken.
+	DEBIAN_FRONTEND=noninteractive dpkg --purge bulwark-dkms </dev/null ||
+		return 1
+	[ "$(pkg_status)" = absent ] || {
+		echo "bulwark-dkms is $(pkg_status) after the purge"
+		return 1
+	}
+	deb_installed=0
 	if [ -e /etc/bulwark ] || find /etc/systemd/system -name 'bulwark*' | grep .; then
 		echo "files are left after purge"
 		return 1
@@ -354,9 +394,8 @@ done
 check "make deb" t_make_deb
 if [ -z "$DEB" ]; then
 	skip "apt install ./bulwark-dkms_*.deb" "no package"
-elif dpkg-query -W -f='${db:Status-Status}' bulwark-dkms 2>/dev/null |
-	grep -q installed; then
-	skip "apt install ./bulwark-dkms_*.deb" "bulwark-dkms is installed on this machine"
+elif [ "$(pkg_status)" != absent ]; then
+	skip "apt install ./bulwark-dkms_*.deb" "bulwark-dkms is on this machine ($(pkg_status))"
 else
 	check "apt install ./bulwark-dkms_*.deb: dkms built and installed it for every kernel" t_deb_install
 	check "systemd units: verified, enabled, ordered before the runtimes" t_deb_units
