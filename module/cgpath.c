@@ -56,6 +56,7 @@
 #include <linux/types.h>
 
 #include "cgpath.h"
+#include "compat.h"
 
 /* Hex digits of a container id. */
 #define HEX_ID_LEN 64

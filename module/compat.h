@@ -9,9 +9,43 @@
 #ifndef _BULWARK_COMPAT_H
 #define _BULWARK_COMPAT_H
 
+/*
+ * The hex helpers (hex2bin(), bin2hex(), hex_to_bin()) moved from
+ * <linux/kernel.h> to <linux/hex.h>, which <linux/kernel.h> included
+ * until v7.2 (v6.19 still did); v6.1 has no <linux/hex.h> at all.
+ * Kbuild defines BULWARK_HAVE_LINUX_HEX_H where the header exists.
+ *
+ * This part alone serves the user-space builds of the policy parsers
+ * (selftests/shim stands in for the kernel headers there); the rest of
+ * this file is the kernel's.
+ */
+#ifdef BULWARK_HAVE_LINUX_HEX_H
+#include <linux/hex.h>
+#else
+#include <linux/kernel.h>
+#endif
+
+#ifdef __KERNEL__
+
 #include <linux/ftrace.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
 #include <linux/sysctl.h>
 #include <linux/version.h>
+
+/*
+ * The register state an ftrace callback is handed.  v5.11 ("ftrace:
+ * Have the callbacks receive a struct ftrace_regs instead of pt_regs")
+ * wrapped it in struct ftrace_regs; v5.10 passes the struct pt_regs
+ * itself, filled in only with FTRACE_OPS_FL_SAVE_REGS.  Callbacks take
+ * a struct bulwark_ftrace_regs and reach it only through the helpers
+ * below.
+ */
+#if KERNEL_VERSION(5, 11, 0) <= LINUX_VERSION_CODE
+#define bulwark_ftrace_regs ftrace_regs
+#else
+#define bulwark_ftrace_regs pt_regs
+#endif
 
 /*
  * Where the architecture passes the argument registers in struct
@@ -29,9 +63,12 @@
 /*
  * The n-th argument of the traced function, read in an ftrace callback.
  * ftrace_regs_get_argument() is generic from v6.x on; before it, x86's
- * struct ftrace_regs wraps a pt_regs whose argument registers are valid.
+ * struct ftrace_regs wraps a pt_regs whose argument registers are valid,
+ * and v5.10 hands the pt_regs over directly.
  */
-#ifdef ftrace_regs_get_argument
+#if KERNEL_VERSION(5, 11, 0) > LINUX_VERSION_CODE
+#define bulwark_fregs_arg(regs, n) regs_get_kernel_argument(regs, n)
+#elif defined(ftrace_regs_get_argument)
 #define bulwark_fregs_arg(fregs, n) ftrace_regs_get_argument(fregs, n)
 #elif defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)
 #define bulwark_fregs_arg(fregs, n) \
@@ -42,16 +79,56 @@
 #endif
 
 /*
- * ftrace_instruction_pointer_set() was renamed
+ * Where the callback returns to.  ftrace_instruction_pointer_set() came
+ * with struct ftrace_regs in v5.11 and was renamed
  * ftrace_regs_set_instruction_pointer() in v6.7; test for the macro.
  */
-#ifdef ftrace_regs_set_instruction_pointer
+#if KERNEL_VERSION(5, 11, 0) > LINUX_VERSION_CODE
+#define bulwark_fregs_set_ip(regs, ip) instruction_pointer_set(regs, ip)
+#elif defined(ftrace_regs_set_instruction_pointer)
 #define bulwark_fregs_set_ip(fregs, ip) \
 	ftrace_regs_set_instruction_pointer(fregs, ip)
 #else
 #define bulwark_fregs_set_ip(fregs, ip) \
 	ftrace_instruction_pointer_set(fregs, ip)
 #endif
+
+/*
+ * Recursion: from v5.11 ("ftrace: Add recording of functions that
+ * caused recursion", <linux/trace_recursion.h>) a callback guards
+ * itself with ftrace_test_recursion_trylock(), and ftrace wraps only
+ * the ops that ask for it (FTRACE_OPS_FL_RECURSION).  In v5.10 the
+ * helpers are private to ftrace, which instead wraps every ops without
+ * FTRACE_OPS_FL_RECURSION_SAFE in its own recursion guard, as it does
+ * ours: nothing is left to take.
+ */
+#if KERNEL_VERSION(5, 11, 0) <= LINUX_VERSION_CODE
+#include <linux/trace_recursion.h>
+#define bulwark_recursion_trylock(ip, parent_ip) \
+	ftrace_test_recursion_trylock(ip, parent_ip)
+#define bulwark_recursion_unlock(bit) ftrace_test_recursion_unlock(bit)
+#else
+#define bulwark_recursion_trylock(ip, parent_ip) 0
+#define bulwark_recursion_unlock(bit) do { } while (0)
+#endif
+
+/*
+ * krealloc_array() is new in v5.12 ("mm: add krealloc_array()").
+ */
+#if KERNEL_VERSION(5, 12, 0) <= LINUX_VERSION_CODE
+#define bulwark_krealloc_array(p, n, size, gfp) krealloc_array(p, n, size, gfp)
+#else
+static inline void *bulwark_krealloc_array(void *p, size_t n, size_t size,
+					   gfp_t gfp)
+{
+	size_t bytes;
+
+	if (check_mul_overflow(n, size, &bytes))
+		return NULL;
+	return krealloc(p, bytes, gfp);
+}
+#endif
+
 
 /*
  * sysctl proc handlers take a const table since v6.11 ("sysctl:
@@ -109,6 +186,16 @@
 #endif
 
 /*
+ * v6.17 added file_setattr(2) and security_inode_file_setattr(), which
+ * vfs_fileattr_set() calls for it and for the chattr ioctls alike
+ * ("fs: introduce file_getattr and file_setattr syscalls", "lsm:
+ * introduce new hooks for setting/getting inode fsxattr").
+ */
+#if KERNEL_VERSION(6, 17, 0) <= LINUX_VERSION_CODE
+#define BULWARK_HAVE_INODE_FILE_SETATTR
+#endif
+
+/*
  * inode->i_ctime became private behind inode_get_ctime() in v6.6 ("fs:
  * add ctime accessors infrastructure").
  */
@@ -138,5 +225,7 @@
 #else
 #define BULWARK_ENDBR_SIZE 0
 #endif
+
+#endif /* __KERNEL__ */
 
 #endif /* _BULWARK_COMPAT_H */

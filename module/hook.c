@@ -40,7 +40,6 @@
 #include <linux/module.h>
 #include <linux/percpu-refcount.h>
 #include <linux/rcupdate.h>
-#include <linux/trace_recursion.h>
 
 #include "compat.h"
 #include "hook.h"
@@ -88,7 +87,7 @@ void bulwark_hook_leave(void)
  */
 static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops,
-				struct ftrace_regs *fregs)
+				struct bulwark_ftrace_regs *fregs)
 {
 	struct bulwark_hook *hook = NULL;
 	size_t i;
@@ -105,12 +104,12 @@ static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
 
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	bit = bulwark_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
 	if (percpu_ref_tryget_live(&inflight))
 		bulwark_fregs_set_ip(fregs, (unsigned long)hook->handler);
-	ftrace_test_recursion_unlock(bit);
+	bulwark_recursion_unlock(bit);
 }
 
 /*
@@ -120,7 +119,7 @@ static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
  */
 static void notrace gate_ftrace(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops,
-				struct ftrace_regs *fregs)
+				struct bulwark_ftrace_regs *fregs)
 {
 	size_t i;
 
@@ -220,7 +219,7 @@ static int resolve(struct bulwark_hook *hook, size_t index)
  */
 static void notrace probe_ftrace(unsigned long ip, unsigned long parent_ip,
 				 struct ftrace_ops *ops,
-				 struct ftrace_regs *fregs)
+				 struct bulwark_ftrace_regs *fregs)
 {
 }
 

@@ -39,7 +39,7 @@ struct bulwark_hook {
 	 * preemption off) that decides whether this call is redirected at
 	 * all; a false answer leaves the original to run untouched.
 	 */
-	bool (*want)(struct ftrace_regs *fregs);
+	bool (*want)(struct bulwark_ftrace_regs *fregs);
 	/**
 	 * @optional: the function does not exist on every supported
 	 * kernel; its absence is not an error.

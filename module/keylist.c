@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "keys.h"
 #include "policyparse.h"
 
@@ -70,8 +71,8 @@ static int grow(struct bulwark_keys_list *list)
 	if (list->count < list->size)
 		return 0;
 	size = list->size ? 2 * list->size : 4;
-	entries = krealloc_array(list->entries, size, sizeof(*entries),
-				 GFP_KERNEL);
+	entries = bulwark_krealloc_array(list->entries, size,
+					 sizeof(*entries), GFP_KERNEL);
 	if (!entries)
 		return -ENOMEM;
 	list->entries = entries;

@@ -21,7 +21,7 @@
  * - setattr of a key file: chmod, chown, utimes and truncate; and
  *   setting its extended attributes or POSIX ACL, which can grant
  *   access as chmod does (reported as "setattr");
- * - the chattr ioctls on a key file;
+ * - the chattr ioctls on a key file, and from v6.17 file_setattr(2);
  * - for directories: removing or renaming away a directory named
  *   ".ssh" beneath a keys_dirs directory, or a keys_dirs directory or
  *   one of its ancestors; creating a symlink named ".ssh" beneath a
@@ -45,7 +45,11 @@
 #include <linux/fs.h>
 #include <linux/mount.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
 
+#include "compat.h"
 #include "config.h"
 #include "counters.h"
 #include "keys.h"
@@ -164,8 +168,42 @@ int bulwark_keys_ioctl(const struct file *file, unsigned int cmd)
 {
 	if (!bulwark_keys_ioctl_modifies(cmd))
 		return 0;
+#ifdef BULWARK_HAVE_INODE_FILE_SETATTR
+	/* Judged by bulwark_keys_fileattr(), once. */
+	if (d_inode(file->f_path.dentry)->i_op->fileattr_set)
+		return 0;
+#endif
 	return judge_name("ioctl", file->f_path.dentry, false);
 }
+
+#ifdef BULWARK_HAVE_INODE_FILE_SETATTR
+/* Whether the current task is in file_setattr(2) rather than ioctl(2). */
+static bool in_file_setattr(void)
+{
+	long nr = syscall_get_nr(current, task_pt_regs(current));
+
+	return (nr & ~__X32_SYSCALL_BIT) == __NR_file_setattr;
+}
+
+/**
+ * bulwark_keys_fileattr - may a contained task change these inode flags?
+ * @dentry: the file
+ *
+ * From v6.17 on, security_inode_file_setattr() sees every change of the
+ * inode flags and fsxattr fields (chattr +i or -a, the project id):
+ * those of file_setattr(2), reported as "setattr", and those of the
+ * chattr ioctls on filesystems with ->fileattr_set(), reported as
+ * "ioctl" and then not judged again at security_file_ioctl() (see
+ * bulwark_keys_ioctl()).
+ *
+ * Return: 0, or -EPERM for a key file in enforce mode.
+ */
+int bulwark_keys_fileattr(struct dentry *dentry)
+{
+	return judge_name(in_file_setattr() ? "setattr" : "ioctl", dentry,
+			  false);
+}
+#endif
 
 /**
  * bulwark_keys_setattr - may a contained task change these attributes?

@@ -102,6 +102,7 @@ int bulwark_keys_open(const struct file *file);
 int bulwark_keys_ioctl(const struct file *file, unsigned int cmd);
 int bulwark_keys_setattr(struct dentry *dentry, const struct iattr *attr);
 int bulwark_keys_setxattr(struct dentry *dentry);
+int bulwark_keys_fileattr(struct dentry *dentry);
 int bulwark_keys_create(struct dentry *dentry);
 int bulwark_keys_link(struct dentry *old_dentry, struct dentry *new_dentry);
 int bulwark_keys_symlink(struct dentry *dentry);

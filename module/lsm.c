@@ -33,7 +33,7 @@
  * The exec rule is on, has something to find, and the current task is
  * subject to it.
  */
-static bool want_exec(struct ftrace_regs *fregs)
+static bool want_exec(struct bulwark_ftrace_regs *fregs)
 {
 	return READ_ONCE(bulwark_miner_mode) != BULWARK_MODE_OFF &&
 	       !bulwark_blocklist_empty() && bulwark_current_maybe_contained();
@@ -53,7 +53,7 @@ static bool mapping_own_exec(const struct file *file)
 }
 
 /* As want_exec(), for an executable mapping of a file. */
-static bool want_mmap_exec(struct ftrace_regs *fregs)
+static bool want_mmap_exec(struct bulwark_ftrace_regs *fregs)
 {
 	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
 
@@ -62,14 +62,14 @@ static bool want_mmap_exec(struct ftrace_regs *fregs)
 }
 
 /* The host-keys rule is on and the current task is subject to it. */
-static bool want_keys(struct ftrace_regs *fregs)
+static bool want_keys(struct bulwark_ftrace_regs *fregs)
 {
 	return READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF &&
 	       bulwark_current_maybe_contained();
 }
 
 /* As want_keys(), for an open that may change the file: few opens do. */
-static bool want_keys_open(struct ftrace_regs *fregs)
+static bool want_keys_open(struct bulwark_ftrace_regs *fregs)
 {
 	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
 
@@ -77,7 +77,7 @@ static bool want_keys_open(struct ftrace_regs *fregs)
 }
 
 /* As want_keys(), for a chattr ioctl. */
-static bool want_keys_ioctl(struct ftrace_regs *fregs)
+static bool want_keys_ioctl(struct bulwark_ftrace_regs *fregs)
 {
 	return bulwark_keys_ioctl_modifies(bulwark_fregs_arg(fregs, 1)) &&
 	       want_keys(fregs);
@@ -111,6 +111,10 @@ static int (*orig_inode_setxattr)(BULWARK_XATTR_IDMAP struct dentry *dentry,
 				  size_t size, int flags);
 static int (*orig_inode_set_acl)(BULWARK_XATTR_IDMAP struct dentry *dentry,
 				 const char *acl_name, struct posix_acl *kacl);
+#ifdef BULWARK_HAVE_INODE_FILE_SETATTR
+static int (*orig_inode_file_setattr)(struct dentry *dentry,
+				      struct file_kattr *fa);
+#endif
 static int (*orig_inode_create)(struct inode *dir, struct dentry *dentry,
 				umode_t mode);
 static int (*orig_inode_mknod)(struct inode *dir, struct dentry *dentry,
@@ -234,6 +238,21 @@ static int hook_inode_set_acl(BULWARK_XATTR_IDMAP struct dentry *dentry,
 	return ret;
 }
 
+#ifdef BULWARK_HAVE_INODE_FILE_SETATTR
+/* file_setattr(2) and, on most filesystems, the chattr ioctls. */
+static int hook_inode_file_setattr(struct dentry *dentry,
+				   struct file_kattr *fa)
+{
+	int ret = IF_CONTAINED(bulwark_keys_fileattr(dentry));
+
+	if (!ret)
+		ret = orig_inode_file_setattr(dentry, fa);
+
+	bulwark_hook_leave();
+	return ret;
+}
+#endif
+
 /* open(O_CREAT) and mknod(S_IFREG) create a regular file here. */
 static int hook_inode_create(struct inode *dir, struct dentry *dentry,
 			     umode_t mode)
@@ -355,6 +374,9 @@ static struct bulwark_hook hooks[] = {
 	OPTIONAL_HOOK(inode_set_acl, want_keys),
 	/* Absent before its v6.8 introduction and its stable backports. */
 	OPTIONAL_HOOK(file_ioctl_compat, want_keys_ioctl),
+#ifdef BULWARK_HAVE_INODE_FILE_SETATTR
+	HOOK(inode_file_setattr, want_keys),
+#endif
 };
 
 /**

@@ -34,6 +34,7 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
+#include "compat.h"
 #include "policyparse.h"
 
 static const char *skip_blanks(const char *s, const char *end)

@@ -37,6 +37,7 @@
 #include <linux/slab.h>
 #include <linux/string_helpers.h>
 
+#include "compat.h"
 #include "contain.h"
 #include "report.h"
 
