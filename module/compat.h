@@ -113,6 +113,15 @@
 #endif
 
 /*
+ * ftrace_free_filter() is exported from v6.2 ("ftrace: Export
+ * ftrace_free_filter() to modules"), and in v6.1 through its stable
+ * backport; before, a module removes its filter entries one by one.
+ */
+#if KERNEL_VERSION(6, 1, 0) <= LINUX_VERSION_CODE
+#define BULWARK_HAVE_FTRACE_FREE_FILTER
+#endif
+
+/*
  * krealloc_array() is new in v5.12 ("mm: add krealloc_array()").
  */
 #if KERNEL_VERSION(5, 12, 0) <= LINUX_VERSION_CODE

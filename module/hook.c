@@ -214,6 +214,28 @@ static int resolve(struct bulwark_hook *hook, size_t index)
 }
 
 /*
+ * Drop every filter entry of @ops; @gates says whether they are the
+ * hooks' gates or the functions themselves.  Entries that were never
+ * set are skipped or, removed one by one, refused harmlessly.
+ */
+static void free_filters(struct ftrace_ops *ops, struct bulwark_hook *hooks,
+			 size_t count, bool gates)
+{
+#ifdef BULWARK_HAVE_FTRACE_FREE_FILTER
+	ftrace_free_filter(ops);
+#else
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		unsigned long ip = gates ? hooks[i].gate : hooks[i].addr;
+
+		if (ip)
+			ftrace_set_filter_ip(ops, ip, 1, 0);
+	}
+#endif
+}
+
+/*
  * Registering the shared ops failed: find and name the function(s) at
  * fault, typically one that another IPMODIFY user (a livepatch) owns.
  */
@@ -252,7 +274,7 @@ static void diagnose(struct bulwark_hook *hooks, size_t count, int err)
 			named = true;
 		}
 	}
-	ftrace_free_filter(&probe);
+	free_filters(&probe, hooks, count, false);
 	if (!named)
 		pr_err("cannot register the ftrace hooks: error %d\n", err);
 }
@@ -312,8 +334,8 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 out_unregister_gates:
 	unregister_ftrace_function(&gate_ops);
 out_free_filters:
-	ftrace_free_filter(&hook_ops);
-	ftrace_free_filter(&gate_ops);
+	free_filters(&hook_ops, hooks, count, false);
+	free_filters(&gate_ops, hooks, count, true);
 	table = NULL;
 	table_len = 0;
 	percpu_ref_exit(&inflight);
@@ -337,8 +359,8 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 		err = unregister_ftrace_function(&gate_ops);
 	if (WARN_ON_ONCE(err))
 		pr_err("cannot unregister the ftrace hooks: error %d\n", err);
-	ftrace_free_filter(&hook_ops);
-	ftrace_free_filter(&gate_ops);
+	free_filters(&hook_ops, hooks, count, false);
+	free_filters(&gate_ops, hooks, count, true);
 	/* The tails of the handlers, after bulwark_hook_leave(). */
 	synchronize_rcu_tasks();
 	percpu_ref_exit(&inflight);
