@@ -108,8 +108,15 @@
 	ftrace_test_recursion_trylock(ip, parent_ip)
 #define bulwark_recursion_unlock(bit) ftrace_test_recursion_unlock(bit)
 #else
-#define bulwark_recursion_trylock(ip, parent_ip) 0
-#define bulwark_recursion_unlock(bit) do { } while (0)
+static inline int bulwark_recursion_trylock(unsigned long ip,
+					    unsigned long parent_ip)
+{
+	return 0;
+}
+
+static inline void bulwark_recursion_unlock(int bit)
+{
+}
 #endif
 
 /*
@@ -137,7 +144,6 @@ static inline void *bulwark_krealloc_array(void *p, size_t n, size_t size,
 	return krealloc(p, bytes, gfp);
 }
 #endif
-
 
 /*
  * sysctl proc handlers take a const table since v6.11 ("sysctl:

@@ -50,5 +50,7 @@ exec unshare --mount --propagation private sh -c '
 	shift 3
 	mount -t proc proc "$root/proc" &&
 		mount --bind "$out" "$root/mnt/bulwark" &&
-		exec chroot "$root" make -C "$kdir" M=/mnt/bulwark "$@" modules
+		exec chroot "$root" env \
+			PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+			make -C "$kdir" M=/mnt/bulwark "$@" modules
 ' sh "$root" "$out" "$kdir" "$@"

@@ -319,9 +319,13 @@ in_chroot() {
 		sh "$dir" "$@"
 }
 
-# chroot_ready SUITE KVER: the chroot exists and has KVER's headers.
+# chroot_ready SUITE KVER: the chroot exists and has KVER's headers (and
+# the sparse it needs, see dev_sparse).
 chroot_ready() {
 	dir=$BULWARK_CACHE/chroot/$1
+	if [ "$1" = "$SUITE_NEW" ] && [ ! -f "$dir/.bulwark-sparse" ]; then
+		return 1
+	fi
 	# shellcheck disable=SC2016 # a dpkg-query format, not the shell's
 	[ -f "$dir/.bulwark-ready" ] &&
 		[ -d "$dir/usr/src/linux-headers-$2" ] &&
@@ -364,6 +368,31 @@ make_chroot() {
 		"linux-headers-$kver" >&2 ||
 		die "installing linux-headers-$kver in the $suite chroot failed"
 	in_chroot "$dir" apt-get clean >&2 || true
+	if [ "$suite" = "$SUITE_NEW" ]; then
+		dev_sparse "$dir"
+	fi
+}
+
+# dev_sparse DIR: the development suite's sparse, in the chroot DIR, as
+# /usr/local/bin/sparse.  The newest kernels' headers use
+# __typeof_unqual__, which the sparse of their own suite (trixie's 0.6.4)
+# cannot parse: the kernel's Makefile calls it "not up to date" and skips
+# it.  Only the program is taken (the package also wants that suite's
+# compiler, for cgcc); it needs nothing newer than the chroot's C library.
+dev_sparse() {
+	rm -f "$1/.bulwark-sparse"
+	tmp=$BULWARK_CACHE/debs/sparse.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	(cd "$tmp" && papt apt-get download "sparse/$SUITE_DEV" >&2) ||
+		die "apt-get download sparse/$SUITE_DEV failed"
+	deb=$(cd "$tmp" && ls sparse_*.deb)
+	dpkg-deb -x "$tmp/$deb" "$tmp/x"
+	install -D -m 0755 "$tmp/x/usr/bin/sparse" "$1/usr/local/bin/sparse"
+	rm -rf "$tmp"
+	in_chroot "$1" /usr/local/bin/sparse --version >&2 ||
+		die "$SUITE_DEV's sparse does not run in $1"
+	echo "$deb" >"$1/.bulwark-sparse"
 }
 
 # extract_other KVER: the image packages of KVER from the private lists

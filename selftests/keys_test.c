@@ -104,6 +104,9 @@ enum op {
 	OP_UTIMES,
 	OP_SETFLAGS,
 	OP_FSSETXATTR,
+	OP_FILE_SETATTR_IMMUTABLE,
+	OP_FILE_SETATTR_NOAPPEND,
+	OP_FILE_SETATTR_PROJID,
 	OP_SETXATTR,
 	OP_SET_ACL,
 	OP_RENAME_SSH,
@@ -202,6 +205,18 @@ static const struct op_info ops[] = {
 	[OP_UTIMES] = { .name = "utimes", .protected = true },
 	[OP_SETFLAGS] = { .name = "FS_IOC_SETFLAGS", .protected = true },
 	[OP_FSSETXATTR] = { .name = "FS_IOC_FSSETXATTR", .protected = true },
+	[OP_FILE_SETATTR_IMMUTABLE] = {
+		.name = "file_setattr +i",
+		.protected = true,
+	},
+	[OP_FILE_SETATTR_NOAPPEND] = {
+		.name = "file_setattr -a",
+		.protected = true,
+	},
+	[OP_FILE_SETATTR_PROJID] = {
+		.name = "file_setattr project id",
+		.protected = true,
+	},
 	[OP_SETXATTR] = { .name = "setxattr", .protected = true },
 	[OP_SET_ACL] = { .name = "setfacl", .protected = true },
 	[OP_RENAME_SSH] = {
@@ -266,6 +281,8 @@ struct job {
 	int fd;
 	/* A cgroup.procs file to join first, or "". */
 	char procs[PATH_MAX];
+	/* The child runs in a user namespace of its own. */
+	bool userns;
 };
 
 /* @a/@b into @buf, which has room for PATH_MAX bytes. */
@@ -331,6 +348,91 @@ static int set_noatime(const char *path, bool fsx)
 	}
 	close(fd);
 	return err;
+}
+
+/*
+ * file_setattr(2), new in v6.17, and its struct file_attr: this C
+ * library's headers may predate them.  The size of the first version
+ * of the structure is part of the ABI.
+ */
+#define NR_FILE_SETATTR 469
+
+struct file_attr_v0 {
+	__u64 fa_xflags;
+	__u32 fa_extsize;
+	__u32 fa_nextents;
+	__u32 fa_projid;
+	__u32 fa_cowextsize;
+};
+
+/* The project id the tests set, and the flags they take away again. */
+#define TEST_PROJID 4242
+#define STICKY_XFLAGS (FS_XFLAG_IMMUTABLE | FS_XFLAG_APPEND)
+
+/* @path's fsxattr fields; 0 or -1. */
+static int get_fsx(const char *path, struct fsxattr *xa)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, FS_IOC_FSGETXATTR, xa);
+	close(fd);
+	return ret;
+}
+
+/* Sets @path's fsxattr fields by ioctl; 0 or -1. */
+static int set_fsx(const char *path, const struct fsxattr *xa)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, FS_IOC_FSSETXATTR, xa);
+	close(fd);
+	return ret;
+}
+
+/*
+ * file_setattr(2) on @path, making the change @op names: set the
+ * immutable flag, clear the append-only flag (which the test set
+ * first), or change the project id; 0 or errno.  All three need
+ * privilege in the initial user namespace, which a task in a user
+ * namespace of its own does not have whatever bulwark says: there the
+ * change is "no atime", which ownership alone allows.
+ */
+static int file_setattr_change(const char *path, enum op op, bool userns)
+{
+	struct file_attr_v0 fa;
+	struct fsxattr xa;
+
+	if (get_fsx(path, &xa))
+		return PREP_FAILED;
+	fa = (struct file_attr_v0){
+		.fa_xflags = xa.fsx_xflags,
+		.fa_extsize = xa.fsx_extsize,
+		.fa_projid = xa.fsx_projid,
+		.fa_cowextsize = xa.fsx_cowextsize,
+	};
+	if (userns)
+		fa.fa_xflags |= FS_XFLAG_NOATIME;
+	else if (op == OP_FILE_SETATTR_IMMUTABLE)
+		fa.fa_xflags |= FS_XFLAG_IMMUTABLE;
+	else if (op == OP_FILE_SETATTR_NOAPPEND)
+		fa.fa_xflags &= ~(__u64)FS_XFLAG_APPEND;
+	else
+		fa.fa_projid = TEST_PROJID;
+	if (syscall(NR_FILE_SETATTR, AT_FDCWD, path, &fa, sizeof(fa), 0))
+		return errno;
+	return 0;
+}
+
+static bool is_file_setattr(enum op op)
+{
+	return op == OP_FILE_SETATTR_IMMUTABLE ||
+	       op == OP_FILE_SETATTR_NOAPPEND || op == OP_FILE_SETATTR_PROJID;
 }
 
 /* The xattr the fixture sets on the key file. */
@@ -473,6 +575,10 @@ static int do_op(void *arg)
 		return set_noatime(P(key), false);
 	case OP_FSSETXATTR:
 		return set_noatime(P(key), true);
+	case OP_FILE_SETATTR_IMMUTABLE:
+	case OP_FILE_SETATTR_NOAPPEND:
+	case OP_FILE_SETATTR_PROJID:
+		return file_setattr_change(P(key), j->op, j->userns);
 	case OP_SETXATTR:
 		return RET(setxattr(P(key), XATTR_NAME, "evil", 4, 0));
 	case OP_REMOVEXATTR:
@@ -610,9 +716,19 @@ static void tree_teardown(struct __test_metadata *const _metadata,
 			  policy_write(KEYS_NAMES, t->saved_names, O_TRUNC));
 		t->saved = false;
 	}
-	if (t->base[0] && !access(t->base, F_OK))
+	if (t->base[0] && !access(t->base, F_OK)) {
+		char p[PATH_MAX];
+		struct fsxattr xa;
+
+		/* A test may have left +i or +a on the key file. */
+		join(p, t->base, "root/.ssh/authorized_keys");
+		if (!get_fsx(p, &xa) && (xa.fsx_xflags & STICKY_XFLAGS)) {
+			xa.fsx_xflags &= ~STICKY_XFLAGS;
+			EXPECT_EQ(0, set_fsx(p, &xa));
+		}
 		EXPECT_EQ(0, nftw(t->base, remove_one, 16,
 				  FTW_DEPTH | FTW_PHYS));
+	}
 	t->base[0] = '\0';
 }
 
@@ -680,16 +796,25 @@ static void check_op(struct __test_metadata *const _metadata,
 		.test_pid = getpid(),
 		.fd = -1,
 	};
-	char p[PATH_MAX];
+	char key[PATH_MAX];
+	struct fsxattr before, after;
 	int status;
 
 	strcpy(j.base, t->base);
 	strcpy(j.name, t->name);
+	j.userns = e->ctx == CTX_USERNS || e->ctx == CTX_USERNS_PIDNS;
+	join(key, t->base, "root/.ssh/authorized_keys");
 	if (op == OP_FTRUNCATE_INHERITED) {
-		join(p, t->base, "root/.ssh/authorized_keys");
-		j.fd = open(p, O_WRONLY | O_CLOEXEC);
+		j.fd = open(key, O_WRONLY | O_CLOEXEC);
 		ASSERT_LE(0, j.fd);
 	}
+	if (op == OP_FILE_SETATTR_NOAPPEND && !j.userns) {
+		/* The host made its key file append-only. */
+		ASSERT_EQ(0, get_fsx(key, &before));
+		before.fsx_xflags |= FS_XFLAG_APPEND;
+		ASSERT_EQ(0, set_fsx(key, &before));
+	}
+	ASSERT_EQ(0, get_fsx(key, &before));
 	blocked = counter(_metadata, COUNTER("keys_blocked"));
 	audited = counter(_metadata, COUNTER("keys_audited"));
 
@@ -703,6 +828,8 @@ static void check_op(struct __test_metadata *const _metadata,
 	{
 		TH_LOG("%s: the child's preparation failed", info->name);
 	}
+	if (is_file_setattr(op) && status == ENOSYS)
+		SKIP(return, "no file_setattr(2) before v6.17");
 
 	if (denied) {
 		EXPECT_EQ(EPERM, status)
@@ -713,6 +840,10 @@ static void check_op(struct __test_metadata *const _metadata,
 		EXPECT_EQ(blocked + 1,
 			  counter(_metadata, COUNTER("keys_blocked")));
 		assert_untouched(_metadata, t, info);
+		/* Inode flags and project id: as the host left them. */
+		ASSERT_EQ(0, get_fsx(key, &after));
+		EXPECT_EQ(before.fsx_xflags, after.fsx_xflags);
+		EXPECT_EQ(before.fsx_projid, after.fsx_projid);
 	} else {
 		EXPECT_EQ(0, status)
 		{
@@ -806,6 +937,9 @@ KEYS_TEST(chown, OP_CHOWN)
 KEYS_TEST(utimes, OP_UTIMES)
 KEYS_TEST(chattr_setflags, OP_SETFLAGS)
 KEYS_TEST(chattr_fssetxattr, OP_FSSETXATTR)
+KEYS_TEST(file_setattr_immutable, OP_FILE_SETATTR_IMMUTABLE)
+KEYS_TEST(file_setattr_noappend, OP_FILE_SETATTR_NOAPPEND)
+KEYS_TEST(file_setattr_projid, OP_FILE_SETATTR_PROJID)
 KEYS_TEST(setxattr, OP_SETXATTR)
 KEYS_TEST(setfacl, OP_SET_ACL)
 KEYS_TEST(rename_ssh_dir, OP_RENAME_SSH)
@@ -903,6 +1037,7 @@ ROUTE_TEST(rename_onto, OP_RENAME_ONTO)
 ROUTE_TEST(unlink, OP_UNLINK)
 ROUTE_TEST(chmod, OP_CHMOD)
 ROUTE_TEST(chattr, OP_SETFLAGS)
+ROUTE_TEST(file_setattr, OP_FILE_SETATTR_IMMUTABLE)
 ROUTE_TEST(rename_ssh_dir, OP_RENAME_SSH)
 ROUTE_TEST(read, OP_READ)
 ROUTE_TEST(own_keys_append, OP_OWN_KEYS_APPEND)
@@ -1298,7 +1433,9 @@ static void setup_fs(void)
 	if (system("modprobe -q loop 2>/dev/null; modprobe -q ext4 2>/dev/null")) {
 		/* Not fatal: both may be built in. */
 	}
-	snprintf(cmd, sizeof(cmd), "mkfs.ext4 -q -F '%s' >/dev/null 2>&1",
+	/* Project ids (file_setattr) need the project feature. */
+	snprintf(cmd, sizeof(cmd),
+		 "mkfs.ext4 -q -F -I 256 -O quota,project '%s' >/dev/null 2>&1",
 		 img);
 	if (system(cmd))
 		FAIL_SETUP("mkfs.ext4 failed: is e2fsprogs installed?");
