@@ -12,6 +12,7 @@
 #include "common.h"
 
 #include <linux/capability.h>
+#include <linux/ctype.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -64,6 +65,16 @@ static void lock_down(void)
 	pr_info("locked: settings and policy are read-only until reboot\n");
 }
 
+/* Whether the text of a write starts, after blanks, with a minus sign. */
+static bool negative(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && isspace(text[i]))
+		i++;
+	return i < len && text[i] == '-';
+}
+
 /*
  * Writes parse into a copy of the value, Yama-style, and only a valid
  * value replaces the knob, under bulwark_config_mutex.
@@ -73,8 +84,10 @@ static void lock_down(void)
  * the first value of "1 2" and report a short write; read only the
  * first page of a longer write and report it all consumed; and, with
  * sysctl_writes_strict, silently ignore a write at a later offset (the
- * rest of a value split across write() calls).  Each of these fails
- * here with EINVAL and changes nothing.
+ * rest of a value split across write() calls).  On v5.10,
+ * proc_doulongvec_minmax() also skipped a negative value and reported
+ * the write done.  Each of these fails here with EINVAL and changes
+ * nothing.
  */
 static int knob_handler(BULWARK_CTL_TABLE *table, int write, void *buffer,
 			size_t *lenp, loff_t *ppos)
@@ -97,6 +110,8 @@ static int knob_handler(BULWARK_CTL_TABLE *table, int write, void *buffer,
 		return err;
 
 	if (*ppos || len >= PAGE_SIZE)
+		return -EINVAL;
+	if (table->maxlen == sizeof(unsigned long) && negative(buffer, len))
 		return -EINVAL;
 
 	copy = *table;

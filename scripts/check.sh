@@ -214,22 +214,31 @@ run_job() {
 	echo $? >"$logs/$(echo "$1" | tr ':' '-').status"
 }
 
-# run_lane N: runs every job whose position modulo $lanes is N.
+# run_lane: takes the next job from the shared queue until none is left.
+# The jobs are listed longest first (the selftests take the longest), so
+# that the lanes finish close together.
 run_lane() {
-	i=0
-	for job in $jobs; do
-		if [ $((i % lanes)) -eq "$1" ]; then
-			run_job "$job" || true
-		fi
-		i=$((i + 1))
+	while :; do
+		i=$(
+			exec 8>>"$logs/queue.lock"
+			flock 8
+			n=$(cat "$logs/queue.next")
+			echo $((n + 1)) >"$logs/queue.next"
+			echo "$n"
+		)
+		# shellcheck disable=SC2086 # one job per word
+		job=$(printf '%s\n' $jobs | sed -n "$((i + 1))p")
+		[ -n "$job" ] || break
+		run_job "$job" || true
 	done
 }
 
 echo "# guest jobs in $lanes lanes:$jobs"
+echo 0 >"$logs/queue.next"
 pids=
 lane=0
 while [ "$lane" -lt "$lanes" ]; do
-	run_lane "$lane" &
+	run_lane &
 	pids="$pids $!"
 	lane=$((lane + 1))
 done
