@@ -179,14 +179,14 @@ count_tap() {
 # TCG guest uses one host thread, so the jobs run in $lanes lanes at once;
 # each writes its log and TAP files, and the results are counted below in
 # a fixed order.
-jobs=
-for k in $kernels; do
-	jobs="$jobs selftests:$k"
-done
+jobs="ops"
 for k in $kernels; do
 	jobs="$jobs e2e:$k"
 done
-jobs="$jobs ops fuzz"
+for k in $kernels; do
+	jobs="$jobs selftests:$k"
+done
+jobs="$jobs fuzz"
 lanes=${BULWARK_CHECK_LANES:-$(nproc)}
 
 # run_job JOB: runs one job; its exit status goes to $logs/JOB.status.
@@ -214,9 +214,8 @@ run_job() {
 	echo $? >"$logs/$(echo "$1" | tr ':' '-').status"
 }
 
-# run_lane: takes the next job from the shared queue until none is left.
-# The jobs are listed longest first (the selftests take the longest), so
-# that the lanes finish close together.
+# run_lane: takes the next job from the shared queue until none is left,
+# so that a lane that finished early takes more.
 run_lane() {
 	while :; do
 		i=$(
