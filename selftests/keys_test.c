@@ -369,31 +369,21 @@ struct file_attr_v0 {
 #define TEST_PROJID 4242
 #define STICKY_XFLAGS (FS_XFLAG_IMMUTABLE | FS_XFLAG_APPEND)
 
-/* @path's fsxattr fields; 0 or -1. */
-static int get_fsx(const char *path, struct fsxattr *xa)
+/* FS_IOC_FSGETXATTR or FS_IOC_FSSETXATTR on @path; 0 or -1. */
+static int fsx_ioctl(const char *path, unsigned long cmd, struct fsxattr *xa)
 {
 	int fd, ret;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	ret = ioctl(fd, FS_IOC_FSGETXATTR, xa);
+	ret = ioctl(fd, cmd, xa);
 	close(fd);
 	return ret;
 }
 
-/* Sets @path's fsxattr fields by ioctl; 0 or -1. */
-static int set_fsx(const char *path, const struct fsxattr *xa)
-{
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, FS_IOC_FSSETXATTR, xa);
-	close(fd);
-	return ret;
-}
+#define get_fsx(path, xa) fsx_ioctl(path, FS_IOC_FSGETXATTR, xa)
+#define set_fsx(path, xa) fsx_ioctl(path, FS_IOC_FSSETXATTR, xa)
 
 /*
  * file_setattr(2) on @path, making the change @op names: set the
