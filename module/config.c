@@ -24,6 +24,7 @@
 
 int bulwark_miner_mode __read_mostly = BULWARK_MODE_ENFORCE;
 int bulwark_keys_mode __read_mostly = BULWARK_MODE_ENFORCE;
+int bulwark_persist_mode __read_mostly = BULWARK_MODE_ENFORCE;
 int bulwark_scope __read_mostly = BULWARK_SCOPE_NS;
 unsigned long bulwark_hash_max_bytes __read_mostly = 128UL << 20;
 int bulwark_locked __read_mostly;
@@ -159,11 +160,23 @@ out_unlock:
 		.extra2		= _max,				\
 	}
 
+/* The knobs' indexes in knobs[], for the module parameters. */
+enum {
+	KNOB_MINER,
+	KNOB_KEYS,
+	KNOB_PERSIST,
+	KNOB_SCOPE,
+	KNOB_HASH_MAX,
+	KNOB_LOCKED,
+};
+
 static struct ctl_table knobs[] = {
-	INT_KNOB("miner_mode", &bulwark_miner_mode, &int_two),
-	INT_KNOB("keys_mode", &bulwark_keys_mode, &int_two),
-	INT_KNOB("scope", &bulwark_scope, &int_two),
-	{
+	[KNOB_MINER] = INT_KNOB("miner_mode", &bulwark_miner_mode, &int_two),
+	[KNOB_KEYS] = INT_KNOB("keys_mode", &bulwark_keys_mode, &int_two),
+	[KNOB_PERSIST] = INT_KNOB("persist_mode", &bulwark_persist_mode,
+				  &int_two),
+	[KNOB_SCOPE] = INT_KNOB("scope", &bulwark_scope, &int_two),
+	[KNOB_HASH_MAX] = {
 		.procname	= "hash_max_bytes",
 		.data		= &bulwark_hash_max_bytes,
 		.maxlen		= sizeof(unsigned long),
@@ -172,7 +185,7 @@ static struct ctl_table knobs[] = {
 		.extra1		= &ulong_zero,
 		.extra2		= &ulong_limit,
 	},
-	INT_KNOB("locked", &bulwark_locked, &int_one),
+	[KNOB_LOCKED] = INT_KNOB("locked", &bulwark_locked, &int_one),
 	BULWARK_SYSCTL_SENTINEL
 };
 
@@ -217,16 +230,19 @@ static const struct kernel_param_ops knob_param_ops = {
 	.get = param_get_knob,
 };
 
-module_param_cb(miner_mode, &knob_param_ops, &knobs[0], 0444);
+module_param_cb(miner_mode, &knob_param_ops, &knobs[KNOB_MINER], 0444);
 MODULE_PARM_DESC(miner_mode, "exec blocklist: 0 off, 1 audit, 2 enforce");
-module_param_cb(keys_mode, &knob_param_ops, &knobs[1], 0444);
+module_param_cb(keys_mode, &knob_param_ops, &knobs[KNOB_KEYS], 0444);
 MODULE_PARM_DESC(keys_mode, "host authorized_keys: 0 off, 1 audit, 2 enforce");
-module_param_cb(scope, &knob_param_ops, &knobs[2], 0444);
+module_param_cb(persist_mode, &knob_param_ops, &knobs[KNOB_PERSIST], 0444);
+MODULE_PARM_DESC(persist_mode,
+		 "host persistence files: 0 off, 1 audit, 2 enforce");
+module_param_cb(scope, &knob_param_ops, &knobs[KNOB_SCOPE], 0444);
 MODULE_PARM_DESC(scope,
 		 "0 container cgroups, 1 also child pid/user namespaces, 2 all tasks");
-module_param_cb(hash_max_bytes, &knob_param_ops, &knobs[3], 0444);
+module_param_cb(hash_max_bytes, &knob_param_ops, &knobs[KNOB_HASH_MAX], 0444);
 MODULE_PARM_DESC(hash_max_bytes, "larger files are not hashed");
-module_param_cb(locked, &knob_param_ops, &knobs[4], 0444);
+module_param_cb(locked, &knob_param_ops, &knobs[KNOB_LOCKED], 0444);
 MODULE_PARM_DESC(locked, "1 makes settings read-only until reboot");
 
 /**

@@ -79,6 +79,8 @@ COUNTER_ATTR(exec_audited, BULWARK_EXEC_AUDITED);
 COUNTER_ATTR(exec_skipped, BULWARK_EXEC_SKIPPED);
 COUNTER_ATTR(keys_blocked, BULWARK_KEYS_BLOCKED);
 COUNTER_ATTR(keys_audited, BULWARK_KEYS_AUDITED);
+COUNTER_ATTR(persist_blocked, BULWARK_PERSIST_BLOCKED);
+COUNTER_ATTR(persist_audited, BULWARK_PERSIST_AUDITED);
 COUNTER_ATTR(policy_loads, BULWARK_POLICY_LOADS);
 COUNTER_ATTR(policy_rejects, BULWARK_POLICY_REJECTS);
 
@@ -101,6 +103,8 @@ static struct attribute *counter_attrs[] = {
 	&exec_skipped_attr.attr.attr,
 	&keys_blocked_attr.attr.attr,
 	&keys_audited_attr.attr.attr,
+	&persist_blocked_attr.attr.attr,
+	&persist_audited_attr.attr.attr,
 	&policy_loads_attr.attr.attr,
 	&policy_rejects_attr.attr.attr,
 	&blocklist_entries_attr.attr,

@@ -80,9 +80,14 @@ static int grow(struct bulwark_keys_list *list)
 	return 0;
 }
 
-/* Take @path and @text (both owned by the caller until success). */
-static int append(struct bulwark_keys_list *list, const struct path *path,
-		  char *text, const char **why)
+/*
+ * Take @path and @text (both owned by the caller until success), an
+ * entry of @shape whose name, if any, starts at @name_off in @text.
+ */
+static int append_shaped(struct bulwark_keys_list *list,
+			 const struct path *path, char *text,
+			 enum bulwark_prot_shape shape, unsigned int name_off,
+			 const char **why)
 {
 	struct bulwark_keys_entry *entry;
 	int err;
@@ -98,7 +103,15 @@ static int append(struct bulwark_keys_list *list, const struct path *path,
 	entry->path = *path;
 	entry->text = text;
 	entry->len = strlen(text);
+	entry->shape = shape;
+	entry->name_off = name_off;
 	return 0;
+}
+
+static int append(struct bulwark_keys_list *list, const struct path *path,
+		  char *text, const char **why)
+{
+	return append_shaped(list, path, text, BULWARK_PROT_TREE, 0, why);
 }
 
 static bool has_name(const struct bulwark_keys_list *list, const char *name)
@@ -119,6 +132,24 @@ static bool has_dir(const struct bulwark_keys_list *list,
 	for (i = 0; i < list->count; i++)
 		if (list->entries[i].path.dentry == dentry)
 			return true;
+	return false;
+}
+
+/* The same place as @e: the same directory, shape and name. */
+static bool has_place(const struct bulwark_keys_list *list,
+		      const struct dentry *dentry, enum bulwark_prot_shape shape,
+		      const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < list->count; i++) {
+		const struct bulwark_keys_entry *e = &list->entries[i];
+
+		if (e->path.dentry == dentry && e->shape == shape &&
+		    (shape == BULWARK_PROT_TREE ||
+		     !strcmp(e->text + e->name_off, name)))
+			return true;
+	}
 	return false;
 }
 
@@ -219,6 +250,165 @@ out_put_path:
 	return err;
 }
 
+/*
+ * Resolve @dir (a directory, following symbolic links), check it is one
+ * and give its path as d_path() names it, in @buf.
+ */
+static int resolve_dir(const char *dir, struct path *path, char *buf,
+		       char **canon, const char **why)
+{
+	int err;
+
+	err = kern_path(dir, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, path);
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		*why = lookup_error(err);
+		return -EINVAL;
+	}
+	if (!d_is_dir(path->dentry)) {
+		*why = "not a directory";
+		path_put(path);
+		return -EINVAL;
+	}
+	*canon = d_path(path, buf, PATH_MAX);
+	if (IS_ERR(*canon)) {
+		*why = "the directory has no path";
+		path_put(path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Split @text at its last '/': @text becomes the parent, the name is returned. */
+static char *split_last(char *text)
+{
+	char *slash = strrchr(text, '/');
+
+	*slash = '\0';
+	if (slash == text)
+		text[0] = '/';
+	return slash + 1;
+}
+
+/*
+ * One entry of persist_paths, @whole, of which @text is a copy the
+ * function may cut up:
+ * a directory (a tree), a file or a name yet to be made in an existing
+ * directory, or "DIR/" '*' "/NAME".
+ */
+static int add_persist(struct bulwark_keys_list *list, const char *whole,
+		       char *text, const char **why)
+{
+	enum bulwark_prot_shape shape = BULWARK_PROT_NAME;
+	char *buf, *canon, *name, *entry, *star;
+	struct path path, here;
+	size_t len;
+	int err;
+
+	*why = bulwark_check_key_dir(text);
+	if (*why)
+		return -EINVAL;
+	/* "/etc/cron.d/" is "/etc/cron.d"; "/" stays. */
+	len = strlen(text);
+	while (len > 1 && text[len - 1] == '/')
+		text[--len] = '\0';
+	if (len == 1) {
+		*why = "the root directory protects everything";
+		return -EINVAL;
+	}
+	name = split_last(text);
+	*why = bulwark_check_key_name(name);
+	if (*why || !strcmp(name, "*")) {
+		*why = "the last component is not a file name";
+		return -EINVAL;
+	}
+	/* The parent "DIR/" '*' stands for any directory in DIR. */
+	star = strrchr(text, '/');
+	if (!strcmp(star + 1, "*")) {
+		shape = BULWARK_PROT_WILD;
+		split_last(text);
+	}
+	if (strstr(text, "/*/") || !strcmp(strrchr(text, '/'), "/*")) {
+		*why = "'*' stands only for the directory above the last component";
+		return -EINVAL;
+	}
+
+	buf = __getname();
+	if (!buf)
+		return -ENOMEM;
+	err = resolve_dir(text, &path, buf, &canon, why);
+	if (err)
+		goto out_putname;
+	/* An existing directory, not a symbolic link, is a tree. */
+	if (shape == BULWARK_PROT_NAME) {
+		err = kern_path(whole, 0, &here);
+		if (!err) {
+			if (d_is_dir(here.dentry)) {
+				path_put(&path);
+				path = here;
+				shape = BULWARK_PROT_TREE;
+				canon = d_path(&path, buf, PATH_MAX);
+			} else {
+				path_put(&here);
+			}
+		} else if (err == -ENOMEM) {
+			goto out_put_path;
+		}
+		err = 0;
+		if (IS_ERR(canon)) {
+			*why = "the directory has no path";
+			err = -EINVAL;
+			goto out_put_path;
+		}
+	}
+	if (has_place(list, path.dentry, shape, name))
+		goto out_put_path;
+
+	if (shape == BULWARK_PROT_TREE)
+		entry = kstrdup(canon, GFP_KERNEL);
+	else
+		entry = kasprintf(GFP_KERNEL, "%s%s%s%s", canon,
+				  strcmp(canon, "/") ? "/" : "",
+				  shape == BULWARK_PROT_WILD ? "*/" : "", name);
+	err = -ENOMEM;
+	if (!entry)
+		goto out_put_path;
+	err = append_shaped(list, &path, entry, shape,
+			    shape == BULWARK_PROT_TREE ? 0 :
+			    strlen(entry) - strlen(name), why);
+	if (err) {
+		kfree(entry);
+		goto out_put_path;
+	}
+	__putname(buf);
+	return 0;
+
+out_put_path:
+	path_put(&path);
+out_putname:
+	__putname(buf);
+	return err;
+}
+
+static int add_persist_text(struct bulwark_keys_list *list, const char *text,
+			    const char **why)
+{
+	char *copy;
+	int err;
+
+	if (strlen(text) >= PATH_MAX) {
+		*why = "path too long";
+		return -EINVAL;
+	}
+	copy = kstrdup(text, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	err = add_persist(list, text, copy, why);
+	kfree(copy);
+	return err;
+}
+
 /**
  * bulwark_keys_list_add - add one entry, given as text, to a list
  * @list: a list under construction
@@ -240,6 +430,8 @@ int bulwark_keys_list_add(struct bulwark_keys_list *list, const char *text,
 {
 	if (list->kind == BULWARK_KEYS_DIRS)
 		return add_dir(list, text, why);
+	if (list->kind == BULWARK_PERSIST_PATHS)
+		return add_persist_text(list, text, why);
 	return add_name(list, text, why);
 }
 
@@ -266,15 +458,18 @@ int bulwark_keys_list_merge(struct bulwark_keys_list *dst,
 
 	for (i = 0; i < src->count; i++) {
 		e = &src->entries[i];
-		if (dst->kind == BULWARK_KEYS_DIRS ?
-		    has_dir(dst, e->path.dentry) : has_name(dst, e->text))
+		if (dst->kind == BULWARK_KEYS_NAMES ?
+		    has_name(dst, e->text) :
+		    has_place(dst, e->path.dentry, e->shape,
+			      e->text + e->name_off))
 			continue;
 		text = kstrdup(e->text, GFP_KERNEL);
 		if (!text)
 			return -ENOMEM;
 		path = e->path;
 		path_get(&path);
-		err = append(dst, &path, text, why);
+		err = append_shaped(dst, &path, text, e->shape, e->name_off,
+				    why);
 		if (err) {
 			path_put(&path);
 			kfree(text);
@@ -311,6 +506,8 @@ bulwark_keys_list_copy(const struct bulwark_keys_list *list)
 		if (!entry->text)
 			goto out_free_copy;
 		entry->len = list->entries[i].len;
+		entry->shape = list->entries[i].shape;
+		entry->name_off = list->entries[i].name_off;
 		entry->path = list->entries[i].path;
 		path_get(&entry->path);
 		copy->count++;

@@ -29,6 +29,8 @@
 
 #include <linux/dcache.h>
 #include <linux/mutex.h>
+#include <linux/namei.h>
+#include <linux/path.h>
 #include <linux/rcupdate.h>
 #include <linux/seqlock.h>
 #include <linux/string.h>
@@ -43,6 +45,42 @@ static const char * const default_dirs[] = { "/root", "/home", "/etc/ssh" };
 static const char * const default_names[] = {
 	"authorized_keys", "authorized_keys2",
 };
+
+/*
+ * persist_paths by default: those whose directory exists when the
+ * module loads.  "/bin", "/sbin" and "/lib" are entries only where
+ * they are directories, not the symbolic links of a merged /usr.
+ */
+static const char * const default_persist[] = {
+	/* accounts */
+	"/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow",
+	"/etc/subuid", "/etc/subgid",
+	/* privilege */
+	"/etc/sudoers", "/etc/sudoers.d", "/etc/doas.conf", "/etc/pam.d",
+	"/etc/security",
+	/* scheduled and started code */
+	"/etc/crontab", "/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily",
+	"/etc/cron.weekly", "/etc/cron.monthly", "/etc/anacrontab",
+	"/var/spool/cron", "/etc/systemd/system", "/usr/lib/systemd/system",
+	"/etc/init.d", "/etc/rc.local", "/etc/kubernetes/manifests",
+	/* loader and shells */
+	"/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
+	"/etc/profile", "/etc/profile.d", "/etc/bash.bashrc",
+	"/etc/environment", "/etc/rc0.d", "/etc/rc1.d", "/etc/rc2.d",
+	"/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d", "/etc/rc6.d", "/etc/rcS.d",
+	"/root", "/home/*/.bashrc", "/home/*/.bash_profile",
+	"/home/*/.bash_login", "/home/*/.bash_logout", "/home/*/.profile",
+	"/home/*/.shrc", "/home/*/.zshrc", "/home/*/.zprofile",
+	"/home/*/.zshenv", "/home/*/.zlogin",
+	/* sshd and kernel start-up */
+	"/etc/ssh", "/etc/modules", "/etc/modules-load.d", "/etc/modprobe.d",
+	"/etc/udev/rules.d",
+	/* host code */
+	"/usr/bin", "/usr/sbin", "/usr/lib", "/usr/libexec", "/boot",
+};
+
+/* Where a merged /usr makes these symbolic links, /usr's entries serve. */
+static const char * const default_persist_dirs[] = { "/bin", "/sbin", "/lib" };
 
 static const char ssh_dir[] = ".ssh";
 
@@ -175,11 +213,176 @@ const struct bulwark_keys_entry *bulwark_keys_dir_below(struct dentry *dentry)
 const struct bulwark_keys_entry *
 bulwark_keys_name_protected(struct dentry *dentry, bool ssh)
 {
-	enum name_kind kind = name_kind(dentry);
+	enum name_kind kind;
 
+	if (bulwark_keys_disconnected(dentry))
+		return bulwark_keys_on_sb(dentry);
+	kind = name_kind(dentry);
 	if (kind == NAME_OTHER || (kind == NAME_SSH && !ssh))
 		return NULL;
 	return bulwark_keys_dir_above(dentry);
+}
+
+/**
+ * bulwark_keys_disconnected - is @dentry a file with no known place?
+ * @dentry: a dentry held by the caller
+ *
+ * open_by_handle_at() of a file whose dentry is no longer cached gives
+ * a disconnected dentry: its own root, with no parent to walk up nor a
+ * name to compare.  (Directories are always reconnected.)
+ *
+ * Return: true for a non-directory that is its own parent without
+ * being its filesystem's root.
+ */
+bool bulwark_keys_disconnected(struct dentry *dentry)
+{
+	return !d_is_dir(dentry) && IS_ROOT(dentry) &&
+	       dentry != dentry->d_sb->s_root;
+}
+
+/* The first entry of @list on the filesystem of @dentry, or NULL. */
+static const struct bulwark_keys_entry *
+first_on_sb(const struct bulwark_keys_list *list, struct dentry *dentry)
+{
+	unsigned int i;
+
+	for (i = 0; i < list->count; i++)
+		if (list->entries[i].path.dentry->d_sb == dentry->d_sb)
+			return &list->entries[i];
+	return NULL;
+}
+
+/**
+ * bulwark_keys_on_sb - a keys_dirs directory on @dentry's filesystem
+ * @dentry: a dentry held by the caller
+ *
+ * Caller holds rcu_read_lock(), and the entry returned is valid until
+ * it drops it.
+ *
+ * Return: the first keys_dirs entry on that filesystem, or NULL.
+ */
+const struct bulwark_keys_entry *bulwark_keys_on_sb(struct dentry *dentry)
+{
+	return first_on_sb(rcu_dereference(lists[BULWARK_KEYS_DIRS]), dentry);
+}
+
+/* Whether the name of @dentry is that of @e; takes @dentry's d_lock. */
+static bool name_is(struct dentry *dentry, const struct bulwark_keys_entry *e)
+{
+	unsigned int len = e->len - e->name_off;
+	bool same;
+
+	spin_lock(&dentry->d_lock);
+	same = dentry->d_name.len == len &&
+	       !memcmp(dentry->d_name.name, e->text + e->name_off, len);
+	spin_unlock(&dentry->d_lock);
+	return same;
+}
+
+/* Whether @e protects @dentry itself, whose parents are given. */
+static bool protects(const struct bulwark_keys_entry *e, struct dentry *dentry,
+		     struct dentry *parent, struct dentry *grand)
+{
+	struct dentry *dir = e->path.dentry;
+
+	switch (e->shape) {
+	case BULWARK_PROT_TREE:
+		return dir == dentry;
+	case BULWARK_PROT_NAME:
+		return dir == parent && parent != dentry && name_is(dentry, e);
+	case BULWARK_PROT_WILD:
+		return dir == grand && grand != parent && parent != dentry &&
+		       name_is(dentry, e);
+	}
+	return false;
+}
+
+/* The entry of persist_paths that covers @dentry or an ancestor, or NULL. */
+static const struct bulwark_keys_entry *
+persist_walk(const struct bulwark_keys_list *list, struct dentry *dentry)
+{
+	struct dentry *parent, *grand;
+	unsigned int i;
+
+	for (;; dentry = parent) {
+		parent = READ_ONCE(dentry->d_parent);
+		grand = READ_ONCE(parent->d_parent);
+		for (i = 0; i < list->count; i++)
+			if (protects(&list->entries[i], dentry, parent, grand))
+				return &list->entries[i];
+		if (parent == dentry)
+			return NULL;
+	}
+}
+
+/**
+ * bulwark_persist_protected - does persist_paths protect @dentry?
+ * @dentry: a dentry, positive or negative (a name about to be made),
+ *	held by the caller
+ *
+ * @dentry is protected when it, or one of its ancestors, is a directory
+ * of the list, a name of the list in its directory, or a wildcard's
+ * name in a directory directly beneath the wildcard's.  A file with no
+ * known place (bulwark_keys_disconnected()) on a filesystem that holds
+ * an entry is protected too: nothing tells it is not.  Caller holds
+ * rcu_read_lock(), and the entry returned is valid until it drops it.
+ *
+ * Return: the entry that protects @dentry, or NULL.
+ */
+const struct bulwark_keys_entry *bulwark_persist_protected(struct dentry *dentry)
+{
+	const struct bulwark_keys_list *list;
+	const struct bulwark_keys_entry *found;
+	unsigned int seq;
+
+	list = rcu_dereference(lists[BULWARK_PERSIST_PATHS]);
+	/* The cheap test first: no entry on this filesystem. */
+	found = first_on_sb(list, dentry);
+	if (!found || bulwark_keys_disconnected(dentry))
+		return found;
+
+	seq = read_seqbegin(&rename_lock);
+	found = persist_walk(list, dentry);
+	if (read_seqretry(&rename_lock, seq)) {
+		read_seqlock_excl(&rename_lock);
+		found = persist_walk(list, dentry);
+		read_sequnlock_excl(&rename_lock);
+	}
+	return found;
+}
+
+/**
+ * bulwark_persist_holds - does directory @dentry hold a protected place?
+ * @dentry: a directory held by the caller, about to be removed, renamed
+ *	or mounted over
+ *
+ * Moving or covering @dentry would move or hide what persist_paths
+ * protects when an entry's directory is @dentry or lies beneath it, or
+ * when @dentry is one of the directories a wildcard stands for.
+ * Caller holds rcu_read_lock(), and the entry returned is valid until
+ * it drops it.
+ *
+ * Return: such an entry, or NULL.
+ */
+const struct bulwark_keys_entry *bulwark_persist_holds(struct dentry *dentry)
+{
+	const struct bulwark_keys_list *list;
+	struct dentry *parent = READ_ONCE(dentry->d_parent);
+	unsigned int i;
+
+	list = rcu_dereference(lists[BULWARK_PERSIST_PATHS]);
+	for (i = 0; i < list->count; i++) {
+		const struct bulwark_keys_entry *e = &list->entries[i];
+		struct dentry *dir = e->path.dentry;
+
+		if (dir->d_sb != dentry->d_sb)
+			continue;
+		if (is_subdir(dir, dentry) ||
+		    (e->shape == BULWARK_PROT_WILD && dir == parent &&
+		     parent != dentry))
+			return e;
+	}
+	return NULL;
 }
 
 /**
@@ -300,6 +503,33 @@ default_list(enum bulwark_keys_kind kind, const char * const *texts,
 	return list;
 }
 
+/* The default persist_paths, with "/bin" and the like where directories. */
+static struct bulwark_keys_list *default_persist_list(void)
+{
+	struct bulwark_keys_list *list;
+	struct path path;
+	const char *why;
+	size_t i;
+
+	list = default_list(BULWARK_PERSIST_PATHS, default_persist,
+			    ARRAY_SIZE(default_persist));
+	if (!list)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(default_persist_dirs); i++) {
+		if (kern_path(default_persist_dirs[i], 0, &path))
+			continue;
+		if (d_is_dir(path.dentry) &&
+		    bulwark_keys_list_add(list, default_persist_dirs[i],
+					  &why) == -ENOMEM) {
+			path_put(&path);
+			bulwark_keys_list_free(list);
+			return NULL;
+		}
+		path_put(&path);
+	}
+	return list;
+}
+
 /**
  * bulwark_keys_init - put the default lists in force
  *
@@ -310,20 +540,22 @@ default_list(enum bulwark_keys_kind kind, const char * const *texts,
  */
 int bulwark_keys_init(void)
 {
-	struct bulwark_keys_list *dirs, *names;
+	struct bulwark_keys_list *dirs, *names, *persist;
 
 	dirs = default_list(BULWARK_KEYS_DIRS, default_dirs,
 			    ARRAY_SIZE(default_dirs));
-	if (!dirs)
-		return -ENOMEM;
 	names = default_list(BULWARK_KEYS_NAMES, default_names,
 			     ARRAY_SIZE(default_names));
-	if (!names) {
+	persist = default_persist_list();
+	if (!dirs || !names || !persist) {
+		bulwark_keys_list_free(persist);
+		bulwark_keys_list_free(names);
 		bulwark_keys_list_free(dirs);
 		return -ENOMEM;
 	}
 	RCU_INIT_POINTER(lists[BULWARK_KEYS_DIRS], dirs);
 	RCU_INIT_POINTER(lists[BULWARK_KEYS_NAMES], names);
+	RCU_INIT_POINTER(lists[BULWARK_PERSIST_PATHS], persist);
 	return 0;
 }
 

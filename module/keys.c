@@ -55,6 +55,12 @@
 #include "keys.h"
 #include "report.h"
 
+/* The two rules of protected host files. */
+enum bulwark_rule {
+	RULE_KEYS,
+	RULE_PERSIST,
+};
+
 /**
  * struct verdict - what a decision found
  */
@@ -63,6 +69,18 @@ struct verdict {
 	 * @op: the operation, as reported.
 	 */
 	const char *op;
+	/**
+	 * @keys_mode: keys_mode, read once for the decision.
+	 */
+	int keys_mode;
+	/**
+	 * @persist_mode: persist_mode, read once for the decision.
+	 */
+	int persist_mode;
+	/**
+	 * @rule: the rule that found the operation its business.
+	 */
+	enum bulwark_rule rule;
 	/**
 	 * @path: the file or directory concerned, named through the mount
 	 * of the keys_dirs entry that protects it, so that the report
@@ -83,11 +101,12 @@ struct verdict {
  * negative dentry may not be hashed yet (open(O_CREAT) asks before its
  * lookup), and d_path() would call it deleted: name its directory.
  */
-static bool found(struct verdict *vd, const struct bulwark_keys_entry *entry,
-		  struct dentry *dentry)
+static bool found(struct verdict *vd, enum bulwark_rule rule,
+		  const struct bulwark_keys_entry *entry, struct dentry *dentry)
 {
 	if (!entry)
 		return false;
+	vd->rule = rule;
 	vd->path.mnt = mntget(entry->path.mnt);
 	vd->path.dentry = dentry;
 	if (d_is_negative(dentry)) {
@@ -97,32 +116,75 @@ static bool found(struct verdict *vd, const struct bulwark_keys_entry *entry,
 	return true;
 }
 
-/* A protected name (bulwark_keys_name_protected()); under RCU. */
-static bool name_hit(struct verdict *vd, struct dentry *dentry, bool ssh)
+/* Start a decision: false when both rules are off. */
+static bool begin(struct verdict *vd, const char *op)
 {
-	return found(vd, bulwark_keys_name_protected(dentry, ssh), dentry);
+	vd->op = op;
+	vd->keys_mode = READ_ONCE(bulwark_keys_mode);
+	vd->persist_mode = READ_ONCE(bulwark_persist_mode);
+	return vd->keys_mode != BULWARK_MODE_OFF ||
+	       vd->persist_mode != BULWARK_MODE_OFF;
 }
 
-/* A keys_dirs directory or one of its ancestors; under RCU. */
+/*
+ * A protected name of the keys rule (bulwark_keys_name_protected()),
+ * else a place persist_paths protects; under RCU.  A key file is the
+ * keys rule's alone: with keys_mode off, the persist rule lets it be.
+ * A file with no known place goes to whichever rule has a directory on
+ * its filesystem, keys first.  Returns true once a rule has found the
+ * operation its business.
+ */
+static bool name_hit(struct verdict *vd, struct dentry *dentry, bool ssh)
+{
+	bool keys_on = vd->keys_mode != BULWARK_MODE_OFF;
+
+	if (keys_on &&
+	    found(vd, RULE_KEYS, bulwark_keys_name_protected(dentry, ssh),
+		  dentry))
+		return true;
+	if (vd->persist_mode == BULWARK_MODE_OFF)
+		return false;
+	if (!keys_on && !bulwark_keys_disconnected(dentry) &&
+	    bulwark_keys_name_protected(dentry, false))
+		return false;
+	return found(vd, RULE_PERSIST, bulwark_persist_protected(dentry),
+		     dentry);
+}
+
+/*
+ * A keys_dirs directory or one of its ancestors, or a directory that
+ * holds a place persist_paths protects; under RCU.
+ */
 static bool anchor_hit(struct verdict *vd, struct dentry *dentry)
 {
-	return found(vd, bulwark_keys_dir_below(dentry), dentry);
+	if (vd->keys_mode != BULWARK_MODE_OFF &&
+	    found(vd, RULE_KEYS, bulwark_keys_dir_below(dentry), dentry))
+		return true;
+	return vd->persist_mode != BULWARK_MODE_OFF &&
+	       found(vd, RULE_PERSIST, bulwark_persist_holds(dentry), dentry);
 }
 
 /* Count, report and answer; drops the verdict's mount. */
-static int judge(int mode, struct verdict *vd)
+static int judge(struct verdict *vd)
 {
+	bool keys = vd->rule == RULE_KEYS;
 	struct bulwark_event ev = {
 		.op = vd->op,
-		.reason = "host_keys",
+		.reason = keys ? "host_keys" : "host_persist",
 		.path = &vd->path,
 		.name = vd->name,
 	};
 
 	if (!vd->path.mnt)
 		return 0;
-	ev.deny = mode == BULWARK_MODE_ENFORCE;
-	bulwark_count(ev.deny ? BULWARK_KEYS_BLOCKED : BULWARK_KEYS_AUDITED);
+	ev.deny = (keys ? vd->keys_mode : vd->persist_mode) ==
+		  BULWARK_MODE_ENFORCE;
+	if (keys)
+		bulwark_count(ev.deny ? BULWARK_KEYS_BLOCKED :
+					BULWARK_KEYS_AUDITED);
+	else
+		bulwark_count(ev.deny ? BULWARK_PERSIST_BLOCKED :
+					BULWARK_PERSIST_AUDITED);
 	bulwark_report(&ev);
 	mntput(vd->path.mnt);
 	return ev.deny ? -EPERM : 0;
@@ -131,15 +193,14 @@ static int judge(int mode, struct verdict *vd)
 /* The common case: the name of @dentry alone decides. */
 static int judge_name(const char *op, struct dentry *dentry, bool ssh)
 {
-	struct verdict vd = { .op = op };
-	int mode = READ_ONCE(bulwark_keys_mode);
+	struct verdict vd = {};
 
-	if (mode == BULWARK_MODE_OFF)
+	if (!begin(&vd, op))
 		return 0;
 	rcu_read_lock();
 	name_hit(&vd, dentry, ssh);
 	rcu_read_unlock();
-	return judge(mode, &vd);
+	return judge(&vd);
 }
 
 /**
@@ -239,14 +300,29 @@ int bulwark_keys_setxattr(struct dentry *dentry)
 /**
  * bulwark_keys_create - may a contained task create this file?
  * @dentry: the negative dentry of the new file
+ * @op: "open" for open(O_CREAT), "mknod" for mknod
  *
- * Serves open(O_CREAT) and mknod.
- *
- * Return: 0, or -EPERM for a key file's name in enforce mode.
+ * Return: 0, or -EPERM in enforce mode for a key file's name or a
+ * place persist_paths protects.
  */
-int bulwark_keys_create(struct dentry *dentry)
+int bulwark_keys_create(struct dentry *dentry, const char *op)
 {
-	return judge_name("open", dentry, false);
+	return judge_name(op, dentry, false);
+}
+
+/**
+ * bulwark_keys_mkdir - may a contained task make this directory?
+ * @dentry: the negative dentry of the new directory
+ *
+ * The keys rule lets ".ssh" be made; persist refuses any directory in
+ * a protected tree.
+ *
+ * Return: 0, or -EPERM in enforce mode for a place persist_paths
+ * protects.
+ */
+int bulwark_keys_mkdir(struct dentry *dentry)
+{
+	return judge_name("mkdir", dentry, false);
 }
 
 /**
@@ -284,16 +360,15 @@ int bulwark_keys_unlink(struct dentry *dentry)
  */
 int bulwark_keys_link(struct dentry *old_dentry, struct dentry *new_dentry)
 {
-	struct verdict vd = { .op = "link" };
-	int mode = READ_ONCE(bulwark_keys_mode);
+	struct verdict vd = {};
 
-	if (mode == BULWARK_MODE_OFF)
+	if (!begin(&vd, "link"))
 		return 0;
 	rcu_read_lock();
 	if (!name_hit(&vd, new_dentry, true))
 		name_hit(&vd, old_dentry, false);
 	rcu_read_unlock();
-	return judge(mode, &vd);
+	return judge(&vd);
 }
 
 /**
@@ -306,16 +381,18 @@ int bulwark_keys_link(struct dentry *old_dentry, struct dentry *new_dentry)
  */
 int bulwark_keys_rmdir(struct dentry *dentry)
 {
-	struct verdict vd = { .op = "unlink" };
-	int mode = READ_ONCE(bulwark_keys_mode);
+	struct verdict vd = {};
 
-	if (mode == BULWARK_MODE_OFF)
+	if (!begin(&vd, "unlink"))
 		return 0;
 	rcu_read_lock();
 	if (!name_hit(&vd, dentry, true))
 		anchor_hit(&vd, dentry);
 	rcu_read_unlock();
-	return judge(mode, &vd);
+	/* The keys rule has always called it "unlink". */
+	if (vd.rule == RULE_PERSIST)
+		vd.op = "rmdir";
+	return judge(&vd);
 }
 
 /*
@@ -325,12 +402,15 @@ int bulwark_keys_rmdir(struct dentry *dentry)
 static bool crosses(struct verdict *vd, struct dentry *dir,
 		    struct dentry *from, struct dentry *to)
 {
-	const struct bulwark_keys_entry *in_from = bulwark_keys_dir_above(from);
-	const struct bulwark_keys_entry *in_to = bulwark_keys_dir_above(to);
+	const struct bulwark_keys_entry *in_from, *in_to;
 
+	if (vd->keys_mode == BULWARK_MODE_OFF)
+		return false;
+	in_from = bulwark_keys_dir_above(from);
+	in_to = bulwark_keys_dir_above(to);
 	if (!in_from == !in_to)
 		return false;
-	return found(vd, in_from ?: in_to, dir);
+	return found(vd, RULE_KEYS, in_from ?: in_to, dir);
 }
 
 /**
@@ -350,11 +430,10 @@ static bool crosses(struct verdict *vd, struct dentry *dir,
 int bulwark_keys_rename(struct dentry *old_dentry, struct dentry *new_dentry,
 			unsigned int flags)
 {
-	struct verdict vd = { .op = "rename" };
-	int mode = READ_ONCE(bulwark_keys_mode);
 	struct dentry *old_parent, *new_parent;
+	struct verdict vd = {};
 
-	if (mode == BULWARK_MODE_OFF)
+	if (!begin(&vd, "rename"))
 		return 0;
 	/* The caller holds both parents locked: lock_rename(). */
 	old_parent = old_dentry->d_parent;
@@ -367,12 +446,48 @@ int bulwark_keys_rename(struct dentry *old_dentry, struct dentry *new_dentry,
 	    (anchor_hit(&vd, old_dentry) ||
 	     crosses(&vd, old_dentry, old_parent, new_parent)))
 		goto out_unlock;
+	/* A directory becoming one a wildcard of persist_paths stands for. */
+	if (d_is_dir(old_dentry) && vd.persist_mode != BULWARK_MODE_OFF &&
+	    found(&vd, RULE_PERSIST, bulwark_persist_holds(new_dentry),
+		  new_dentry))
+		goto out_unlock;
 	/* Replaced, or with RENAME_EXCHANGE moved to the old place. */
 	if (d_is_dir(new_dentry) && !anchor_hit(&vd, new_dentry) &&
 	    (flags & RENAME_EXCHANGE))
 		crosses(&vd, new_dentry, new_parent, old_parent);
 out_unlock:
 	rcu_read_unlock();
-	return judge(mode, &vd);
+	return judge(&vd);
+}
+
+/**
+ * bulwark_keys_mount - may a contained task mount something here?
+ * @to: where the mount would go: mount(2)'s target, new or bind or
+ *	moved, or move_mount(2)'s (which attaches what fsmount(2) and
+ *	open_tree(2) made)
+ *
+ * A mount on a protected directory, on one beneath it or on one of its
+ * ancestors would hide the host's files behind the caller's, and with
+ * shared propagation (-v /:/mnt:rshared) the host would see them: it
+ * is judged as a change of what is hidden, in any mount namespace.
+ *
+ * Return: 0, or -EPERM in enforce mode.
+ */
+int bulwark_keys_mount(const struct path *to)
+{
+	struct dentry *dentry = to->dentry;
+	struct verdict vd = {};
+
+	if (!begin(&vd, "mount"))
+		return 0;
+	rcu_read_lock();
+	if (vd.keys_mode == BULWARK_MODE_OFF ||
+	    !found(&vd, RULE_KEYS, bulwark_keys_dir_above(dentry), dentry))
+		if (!anchor_hit(&vd, dentry) &&
+		    vd.persist_mode != BULWARK_MODE_OFF)
+			found(&vd, RULE_PERSIST,
+			      bulwark_persist_protected(dentry), dentry);
+	rcu_read_unlock();
+	return judge(&vd);
 }
 

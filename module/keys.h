@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * bulwark - the host keys rule: no contained task changes the host's
- * authorized_keys
+ * bulwark - protected host files: the keys rule (no contained task
+ * changes the host's authorized_keys) and the persist rule (nor the
+ * host's accounts, cron, units, loader, shells, sshd or binaries), two
+ * policies of one engine
  */
 
 #ifndef _BULWARK_KEYS_H
@@ -11,36 +13,67 @@
 #include <linux/path.h>
 #include <linux/types.h>
 
-/* The two lists of the rule, and the securityfs files that show them. */
+/* The lists of the two rules, and the securityfs files that show them. */
 enum bulwark_keys_kind {
 	BULWARK_KEYS_DIRS,
 	BULWARK_KEYS_NAMES,
+	BULWARK_PERSIST_PATHS,
 	BULWARK_KEYS_KINDS,
+};
+
+/**
+ * enum bulwark_prot_shape - what an entry of a directory list protects
+ * @BULWARK_PROT_TREE: the directory and everything beneath it on its
+ *	filesystem (keys_dirs, whose entries then narrow it to the names
+ *	of keys_names; a directory of persist_paths)
+ * @BULWARK_PROT_NAME: the entry's name in the directory, and everything
+ *	beneath that name should it be a directory (a file, or a name yet
+ *	to be made, of persist_paths)
+ * @BULWARK_PROT_WILD: the entry's name in any directory directly
+ *	beneath the directory (an entry of persist_paths whose
+ *	next-to-last component is '*')
+ */
+enum bulwark_prot_shape {
+	BULWARK_PROT_TREE,
+	BULWARK_PROT_NAME,
+	BULWARK_PROT_WILD,
 };
 
 /* Most entries a list may hold: the lists are scanned linearly. */
 #define BULWARK_KEYS_MAX_ENTRIES 256
 
 /**
- * struct bulwark_keys_entry - one entry of keys_dirs or keys_names
+ * struct bulwark_keys_entry - one entry of keys_dirs, keys_names or
+ * persist_paths
  */
 struct bulwark_keys_entry {
 	/**
-	 * @path: for keys_dirs, the directory, resolved in the writer's
-	 * mount namespace and held (path_get()) as long as the entry
-	 * lives, so that its dentry stays that directory's; empty for
-	 * keys_names.
+	 * @path: for keys_dirs and persist_paths, the directory, resolved
+	 * in the writer's mount namespace and held (path_get()) as long as
+	 * the entry lives, so that its dentry stays that directory's;
+	 * empty for keys_names.
 	 */
 	struct path path;
 	/**
 	 * @text: the entry in canonical form: the directory's path as
-	 * d_path() gave it to the writer, or the file name.
+	 * d_path() gave it to the writer, followed for a name of
+	 * persist_paths by "/NAME", or by "/", '*', "/NAME" for the
+	 * wildcard; or the file name.
 	 */
 	char *text;
 	/**
 	 * @len: strlen(@text).
 	 */
 	unsigned int len;
+	/**
+	 * @shape: what the entry protects.
+	 */
+	enum bulwark_prot_shape shape;
+	/**
+	 * @name_off: for %BULWARK_PROT_NAME and %BULWARK_PROT_WILD, where
+	 * the name starts in @text; it runs to its end.
+	 */
+	unsigned int name_off;
 };
 
 /**
@@ -97,25 +130,34 @@ static inline bool bulwark_keys_ioctl_modifies(unsigned int cmd)
 	       cmd == FS_IOC_FSSETXATTR;
 }
 
-/* The decisions, for contained tasks; process context, may sleep (keys.c). */
+/*
+ * The decisions of both rules, for contained tasks; process context,
+ * may sleep (keys.c).
+ */
 int bulwark_keys_open(const struct file *file);
 int bulwark_keys_ioctl(const struct file *file, unsigned int cmd);
 int bulwark_keys_setattr(struct dentry *dentry, const struct iattr *attr);
 int bulwark_keys_setxattr(struct dentry *dentry);
 int bulwark_keys_fileattr(struct dentry *dentry);
-int bulwark_keys_create(struct dentry *dentry);
+int bulwark_keys_create(struct dentry *dentry, const char *op);
+int bulwark_keys_mkdir(struct dentry *dentry);
 int bulwark_keys_link(struct dentry *old_dentry, struct dentry *new_dentry);
 int bulwark_keys_symlink(struct dentry *dentry);
 int bulwark_keys_unlink(struct dentry *dentry);
 int bulwark_keys_rmdir(struct dentry *dentry);
 int bulwark_keys_rename(struct dentry *old_dentry, struct dentry *new_dentry,
 			unsigned int flags);
+int bulwark_keys_mount(const struct path *to);
 
 /* The lists in force and the lookups, under rcu_read_lock() (keypolicy.c). */
 const struct bulwark_keys_entry *bulwark_keys_dir_above(struct dentry *dentry);
 const struct bulwark_keys_entry *bulwark_keys_dir_below(struct dentry *dentry);
 const struct bulwark_keys_entry *
 bulwark_keys_name_protected(struct dentry *dentry, bool ssh);
+const struct bulwark_keys_entry *bulwark_keys_on_sb(struct dentry *dentry);
+const struct bulwark_keys_entry *bulwark_persist_protected(struct dentry *dentry);
+const struct bulwark_keys_entry *bulwark_persist_holds(struct dentry *dentry);
+bool bulwark_keys_disconnected(struct dentry *dentry);
 int bulwark_keys_commit(struct bulwark_keys_list *list);
 int bulwark_keys_commit_append(struct bulwark_keys_list *list,
 			       const char **why);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * bulwark - the securityfs files keys_dirs and keys_names
+ * bulwark - the securityfs files keys_dirs, keys_names and persist_paths
  *
  * Reading either file gives the list in force, in canonical form, one
  * entry a line, as it was when the file was opened.
@@ -46,6 +46,7 @@
 static const char * const file_names[BULWARK_KEYS_KINDS] = {
 	[BULWARK_KEYS_DIRS] = "keys_dirs",
 	[BULWARK_KEYS_NAMES] = "keys_names",
+	[BULWARK_PERSIST_PATHS] = "persist_paths",
 };
 
 static struct dentry *files[BULWARK_KEYS_KINDS];
@@ -106,7 +107,7 @@ static int take_line(void *priv, char *line, size_t len, const char **why)
 	char *entry;
 	int ret;
 
-	ret = bulwark_parse_key_line(line, len, s->kind == BULWARK_KEYS_DIRS,
+	ret = bulwark_parse_key_line(line, len, s->kind != BULWARK_KEYS_NAMES,
 				     &entry, why);
 	if (ret <= 0)
 		return ret;
@@ -237,7 +238,7 @@ static const struct file_operations keys_fops = {
 };
 
 /**
- * bulwark_keysfs_init - create keys_dirs and keys_names in securityfs
+ * bulwark_keysfs_init - create keys_dirs, keys_names and persist_paths
  *
  * Return: 0 on success or a negative errno; nothing is created on
  * error.
@@ -261,7 +262,7 @@ out_remove:
 }
 
 /**
- * bulwark_keysfs_exit - remove keys_dirs and keys_names
+ * bulwark_keysfs_exit - remove keys_dirs, keys_names and persist_paths
  *
  * An open file holds a reference to the module, so none is open now.
  */

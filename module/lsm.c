@@ -17,6 +17,8 @@
 #include <linux/kernel.h>
 #include <linux/mm_types.h>
 #include <linux/mman.h>
+#include <linux/mount.h>
+#include <uapi/linux/mount.h>
 #include <linux/sched.h>
 #include <linux/security.h>
 
@@ -61,11 +63,29 @@ static bool want_mmap_exec(struct bulwark_ftrace_regs *fregs)
 	       !mapping_own_exec(file) && want_exec(fregs);
 }
 
-/* The host-keys rule is on and the current task is subject to it. */
+/*
+ * The keys or the persist rule is on and the current task is subject
+ * to it.
+ */
 static bool want_keys(struct bulwark_ftrace_regs *fregs)
 {
-	return READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF &&
+	return (READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF ||
+		READ_ONCE(bulwark_persist_mode) != BULWARK_MODE_OFF) &&
 	       bulwark_current_maybe_contained();
+}
+
+/*
+ * As want_keys(), for a mount(2) that puts something on its target: a
+ * new mount, a bind or a move, not a remount nor a change of
+ * propagation.
+ */
+static bool want_keys_mount(struct bulwark_ftrace_regs *fregs)
+{
+	unsigned long flags = bulwark_fregs_arg(fregs, 3);
+
+	return !(flags & (MS_REMOUNT | MS_SHARED | MS_PRIVATE | MS_SLAVE |
+			  MS_UNBINDABLE)) &&
+	       want_keys(fregs);
 }
 
 /* As want_keys(), for an open that may change the file: few opens do. */
@@ -119,6 +139,12 @@ static int (*orig_inode_create)(struct inode *dir, struct dentry *dentry,
 				umode_t mode);
 static int (*orig_inode_mknod)(struct inode *dir, struct dentry *dentry,
 			       umode_t mode, dev_t dev);
+static int (*orig_inode_mkdir)(struct inode *dir, struct dentry *dentry,
+			       umode_t mode);
+static int (*orig_sb_mount)(const char *dev_name, const struct path *path,
+			    const char *type, unsigned long flags, void *data);
+static int (*orig_move_mount)(const struct path *from_path,
+			      const struct path *to_path);
 static int (*orig_inode_link)(struct dentry *old_dentry, struct inode *dir,
 			      struct dentry *new_dentry);
 static int (*orig_inode_symlink)(struct inode *dir, struct dentry *dentry,
@@ -257,7 +283,7 @@ static int hook_inode_file_setattr(struct dentry *dentry,
 static int hook_inode_create(struct inode *dir, struct dentry *dentry,
 			     umode_t mode)
 {
-	int ret = IF_CONTAINED(bulwark_keys_create(dentry));
+	int ret = IF_CONTAINED(bulwark_keys_create(dentry, "open"));
 
 	if (!ret)
 		ret = orig_inode_create(dir, dentry, mode);
@@ -269,10 +295,48 @@ static int hook_inode_create(struct inode *dir, struct dentry *dentry,
 static int hook_inode_mknod(struct inode *dir, struct dentry *dentry,
 			    umode_t mode, dev_t dev)
 {
-	int ret = IF_CONTAINED(bulwark_keys_create(dentry));
+	int ret = IF_CONTAINED(bulwark_keys_create(dentry, "mknod"));
 
 	if (!ret)
 		ret = orig_inode_mknod(dir, dentry, mode, dev);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_inode_mkdir(struct inode *dir, struct dentry *dentry,
+			    umode_t mode)
+{
+	int ret = IF_CONTAINED(bulwark_keys_mkdir(dentry));
+
+	if (!ret)
+		ret = orig_inode_mkdir(dir, dentry, mode);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+/* mount(2): a new mount, a bind or a move onto @path. */
+static int hook_sb_mount(const char *dev_name, const struct path *path,
+			 const char *type, unsigned long flags, void *data)
+{
+	int ret = IF_CONTAINED(bulwark_keys_mount(path));
+
+	if (!ret)
+		ret = orig_sb_mount(dev_name, path, type, flags, data);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+/* move_mount(2): attaches what fsmount(2) or open_tree(2) made, or moves. */
+static int hook_move_mount(const struct path *from_path,
+			   const struct path *to_path)
+{
+	int ret = IF_CONTAINED(bulwark_keys_mount(to_path));
+
+	if (!ret)
+		ret = orig_move_mount(from_path, to_path);
 
 	bulwark_hook_leave();
 	return ret;
@@ -369,6 +433,9 @@ static struct bulwark_hook hooks[] = {
 	HOOK(inode_link, want_keys),
 	HOOK(inode_rmdir, want_keys),
 	HOOK(inode_mknod, want_keys),
+	HOOK(inode_mkdir, want_keys),
+	HOOK(sb_mount, want_keys_mount),
+	HOOK(move_mount, want_keys),
 	HOOK(inode_setxattr, want_keys),
 	/* New in v6.2. */
 	OPTIONAL_HOOK(inode_set_acl, want_keys),
