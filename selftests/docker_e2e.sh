@@ -286,6 +286,7 @@ else
 		ssh_img=$W/ssh.img
 		truncate -s 8M "$ssh_img"
 		mkfs.ext4 -q -F "$ssh_img"
+		modprobe -q loop || true
 		mount -o loop "$ssh_img" /root/.ssh
 		chmod 0700 /root/.ssh
 		printf '%s\n' "$HOST_KEY" >"$KEYS"
