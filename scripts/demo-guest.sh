@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo-guest.sh - the guest half of `make demo` (scripts/demo.sh boots the
-# VM): replays two attacks on an exposed Docker host, first with bulwark in
+# VM): replays four attacks on an exposed Docker host, first with bulwark in
 # audit mode, then in enforce mode, and writes a report.
 #
 # Usage, as root in a throw-away test VM, from the repository's root:
@@ -16,8 +16,11 @@
 # API on tcp://127.0.0.1:2375, as they do on hosts that expose it:
 #   miner    a container copies a blocklisted binary to /tmp and runs it;
 #   ssh key  a container started with the host's / on /mnt appends the
-#            attacker's key to the host's /root/.ssh/authorized_keys.
-# Exit status: 0 when enforce mode stopped both attacks, 1 otherwise, 2 when
+#            attacker's key to the host's /root/.ssh/authorized_keys;
+#   root user  the same, chrooted into the host's /, adds a second root
+#            account to /etc/passwd;
+#   cron job   and drops a job in the host's /etc/cron.d.
+# Exit status: 0 when enforce mode stopped all four, 1 otherwise, 2 when
 # the demo could not run.
 
 set -eu
@@ -31,6 +34,9 @@ IMG=demo/busybox
 KEYS=/root/.ssh/authorized_keys
 ADMIN_KEY="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdministratorKeyOfThisHost admin@host"
 EVIL_KEY="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAttackerKeyDroppedFromAContainer attacker@c2"
+EVIL_USER="backdoor:x:0:0::/root:/bin/sh"
+EVIL_CRON="* * * * * root /tmp/.x/xmrig"
+CRON_JOB=/etc/cron.d/0backdoor
 
 [ "$#" -eq 3 ] || { echo "usage: $0 KO_PATH MINER OUTDIR" >&2; exit 2; }
 KO=$1
@@ -122,14 +128,20 @@ keys_rule=yes
 mkdir -p /root/.ssh
 chmod 0700 /root/.ssh
 printf '%s\n' "$ADMIN_KEY" >"$KEYS"
+persist_rule=yes
+[ -e /sys/kernel/security/bulwark/persist_paths ] || persist_rule=no
+# The host's accounts and cron, put back after each round.
+cp /etc/passwd "$W/passwd.orig"
+mkdir -p /etc/cron.d
 
 # --- the attacks ----------------------------------------------------------------------
 
-# run_attacks MODE: both attacks; results in $W/MODE.*.
+# run_attacks MODE: the four attacks; results in $W/MODE.*.
 run_attacks() {
 	mode=$1
 	$CTL mode miner "$mode" >/dev/null
 	$CTL mode keys "$mode" >/dev/null
+	[ "$persist_rule" = no ] || $CTL mode persist "$mode" >/dev/null
 	# bulwark's log lines are limited to 10 every 5 s: start a new window.
 	sleep 6
 	echo "demo: mark $mode" >/dev/kmsg
@@ -155,10 +167,38 @@ run_attacks() {
 	# Put the host's keys back for the next round.
 	printf '%s\n' "$ADMIN_KEY" >"$KEYS"
 
+	progress "$mode mode: the same container adds a root user to the host"
+	rc=0
+	$DOCKER run --rm --network none -v /:/mnt "$IMG" \
+		chroot /mnt sh -c "echo '$EVIL_USER' >> /etc/passwd" \
+		>"$W/$mode.user.out" 2>&1 || rc=$?
+	echo "$rc" >"$W/$mode.user.rc"
+	if grep -q '^backdoor:' /etc/passwd; then
+		echo yes >"$W/$mode.user.written"
+	else
+		echo no >"$W/$mode.user.written"
+	fi
+	cp "$W/passwd.orig" /etc/passwd
+
+	progress "$mode mode: the same container installs a cron job on the host"
+	rc=0
+	$DOCKER run --rm --network none -v /:/mnt "$IMG" \
+		chroot /mnt sh -c "echo '$EVIL_CRON' > $CRON_JOB" \
+		>"$W/$mode.cron.out" 2>&1 || rc=$?
+	echo "$rc" >"$W/$mode.cron.rc"
+	if [ -e "$CRON_JOB" ]; then
+		echo yes >"$W/$mode.cron.written"
+	else
+		echo no >"$W/$mode.cron.written"
+	fi
+	rm -f "$CRON_JOB"
+
 	dmesg | sed -n "/demo: mark $mode\$/,\$p" | grep 'bulwark: action=' |
 		sed 's/^\[[ 0-9.]*\] //' >"$W/$mode.log" || true
 	cat "$W/$mode.log" >>"$OUT/kernel.log"
-	for c in exec_blocked exec_audited keys_blocked keys_audited; do
+	for c in exec_blocked exec_audited keys_blocked keys_audited \
+		persist_blocked persist_audited; do
+		[ -e "/sys/kernel/bulwark/counters/$c" ] || continue
 		echo "$c $(cat "/sys/kernel/bulwark/counters/$c")"
 	done >"$W/$mode.counters"
 }
@@ -172,7 +212,7 @@ first_line() {
 	head -n 1 "$1" | cut -c 1-90
 }
 
-# describe MODE: the outcome of both attacks; counts the attacks stopped.
+# describe MODE: the outcome of the attacks; counts the attacks stopped.
 stopped=0
 describe() {
 	mode=$1
@@ -191,6 +231,23 @@ describe() {
 		say "  ssh key   DENIED    ${msg:-refused} (exit $rc); the host's file is unchanged"
 		[ "$mode" != enforce ] || stopped=$((stopped + 1))
 	fi
+	for a in user cron; do
+		rc=$(cat "$W/$mode.$a.rc")
+		if [ "$a" = user ]; then
+			label="root user"
+			what="the host's /etc/passwd has a second root, 'backdoor'"
+		else
+			label="cron job "
+			what="the host's cron runs $CRON_JOB as root"
+		fi
+		if [ "$(cat "$W/$mode.$a.written")" = yes ]; then
+			say "  $label WRITTEN   $what"
+		else
+			msg=$(first_line "$W/$mode.$a.out")
+			say "  $label DENIED    ${msg:-refused} (exit $rc); the host's file is unchanged"
+			[ "$mode" != enforce ] || stopped=$((stopped + 1))
+		fi
+	done
 	say "  kernel log (ids shortened):"
 	if [ -s "$W/$mode.log" ]; then
 		shorten <"$W/$mode.log" | sed 's/^/    /' >>"$REPORT"
@@ -212,26 +269,30 @@ say "Attacks, replayed through the Docker API on $DOCKER_HOST:"
 say "  miner     docker run $IMG sh -c 'cp /opt/xmrig /tmp/xmrig && /tmp/xmrig'"
 say "  ssh key   docker run -v /:/mnt $IMG chroot /mnt sh -c \\"
 say "              'echo ssh-ed25519 AAAA... attacker@c2 >> $KEYS'"
+say "  root user docker run -v /:/mnt $IMG chroot /mnt sh -c \\"
+say "              'echo $EVIL_USER >> /etc/passwd'"
+say "  cron job  docker run -v /:/mnt $IMG chroot /mnt sh -c \\"
+say "              'echo \"$EVIL_CRON\" > $CRON_JOB'"
 if [ "$keys_rule" = no ]; then
 	say "  (this bulwark build has no host-keys rule: /sys/kernel/security/bulwark/keys_dirs is missing)"
 fi
 say ""
-say "AUDIT mode (bulwarkctl mode miner audit; mode keys audit): log and count, allow"
+say "AUDIT mode (bulwarkctl mode miner|keys|persist audit): log and count, allow"
 describe audit
 say "  counters:  $(counters_line "$W/audit.counters")"
 say ""
-say "ENFORCE mode (bulwarkctl mode miner enforce; mode keys enforce): deny"
+say "ENFORCE mode (bulwarkctl mode miner|keys|persist enforce): deny"
 describe enforce
 say "  counters:  $(counters_line "$W/enforce.counters")"
 say ""
 say "bulwarkctl status:"
 $CTL status | sed 's/^/  /' >>"$REPORT"
 say ""
-if [ "$stopped" -eq 2 ]; then
-	say "Result: audit mode logged the attacks and let them run; enforce mode stopped 2 of 2."
+if [ "$stopped" -eq 4 ]; then
+	say "Result: audit mode logged the attacks and let them run; enforce mode stopped 4 of 4."
 	status=0
 else
-	say "Result: enforce mode stopped $stopped of 2 attacks."
+	say "Result: enforce mode stopped $stopped of 4 attacks."
 	status=1
 fi
 progress "done"

@@ -122,20 +122,31 @@ host_keys_unchanged() {
 # the host's / on /mnt, named keys-deny; it must fail, leave the host's
 # file unchanged, and be logged as a denial naming the container.
 attack() {
-	name=$1
-	mark=$2
-	shift 2
+	attack_for host_keys host_keys_unchanged "$@"
+	rm -f /root/.ssh/new /root/.ssh/sed*
+	printf '%s\n' "$HOST_KEY" >"$KEYS"
+}
+
+# attack_for REASON UNCHANGED NAME MARK COMMAND...: as attack, for the
+# rule that reports REASON; the command UNCHANGED tells the host's
+# files are as they were.
+attack_for() {
+	reason=$1
+	unchanged=$2
+	name=$3
+	mark=$4
+	shift 4
 	kmsg_mark "$mark"
 	if $DOCKER run --name keys-deny --network none -v /:/mnt "$IMG" \
 		chroot /mnt "$@" >"$W/out" 2>&1; then
 		not_ok "$name is denied (it succeeded)" "$W/out"
-	elif ! host_keys_unchanged; then
-		not_ok "$name leaves the host's file unchanged" "$W/out"
+	elif ! $unchanged; then
+		not_ok "$name leaves the host's files unchanged" "$W/out"
 	else
-		ok "$name is denied, the host's file unchanged"
+		ok "$name is denied, the host's files unchanged"
 	fi
 	id=$($DOCKER inspect -f '{{.Id}}' keys-deny 2>/dev/null || true)
-	got=$(report_container "$mark" 'action=deny .*reason=host_keys')
+	got=$(report_container "$mark" "action=deny .*reason=$reason")
 	if [ -n "$id" ] && [ "$got" = "$id" ]; then
 		ok "$name: the denial names container $id"
 	else
@@ -144,8 +155,6 @@ attack() {
 			"$W/out"
 	fi
 	$DOCKER rm -f keys-deny >/dev/null 2>&1 || true
-	rm -f /root/.ssh/new /root/.ssh/sed*
-	printf '%s\n' "$HOST_KEY" >"$KEYS"
 }
 
 # --- the engine, without bulwark ---------------------------------------
@@ -274,6 +283,9 @@ fi
 if [ ! -e "$SECFS/keys_dirs" ]; then
 	skip "host keys" "this bulwark has no keys rule"
 else
+	# The keys rule alone: /root is persist's too, which would refuse
+	# the temporary files of mv and sed -i first.
+	[ ! -e "$SYSCTL/persist_mode" ] || knob persist_mode 0
 	mkdir -p /root/.ssh
 	chmod 0700 /root/.ssh
 	printf '%s\n' "$HOST_KEY" >"$KEYS"
@@ -315,6 +327,71 @@ else
 	if [ -n "$ssh_img" ]; then
 		umount /root/.ssh
 	fi
+	[ ! -e "$SYSCTL/persist_mode" ] || knob persist_mode 2
+fi
+
+# --- host persistence --------------------------------------------------
+
+# persist_state: what the persistence attacks aim at, as one text.
+persist_state() {
+	sha256sum /etc/passwd /etc/shadow /etc/crontab 2>&1
+	ls -la --time-style=+ /etc/cron.d /etc/systemd/system 2>&1
+	ls -la /etc/ld.so.preload 2>&1
+}
+
+# host_persist_unchanged: persist_state as it was before the attacks.
+host_persist_unchanged() {
+	persist_state >"$W/persist.now"
+	cmp -s "$W/persist.before" "$W/persist.now"
+}
+
+if [ ! -e "$SECFS/persist_paths" ]; then
+	skip "host persistence" "this bulwark has no persist rule"
+else
+	mkdir -p /etc/cron.d /etc/systemd/system
+	touch /etc/crontab
+	# The lists hold what existed at load: /etc/cron.d made now is a
+	# name in /etc, which protects what is made beneath it too.
+	persist_state >"$W/persist.before"
+	blocked0=$(counter persist_blocked)
+	ratelimit_pause
+	attack_for host_persist host_persist_unchanged \
+		"a root user appended to /etc/passwd" user \
+		sh -c "echo 'backdoor:x:0:0::/root:/bin/sh' >> /etc/passwd"
+	attack_for host_persist host_persist_unchanged \
+		"useradd -o -u 0 (lock file, then rename onto /etc/passwd)" \
+		useradd useradd -o -u 0 -g 0 -M -N backdoor
+	ratelimit_pause
+	attack_for host_persist host_persist_unchanged \
+		"a cron job in /etc/cron.d" cron \
+		sh -c "echo '* * * * * root id' > /etc/cron.d/0backdoor"
+	attack_for host_persist host_persist_unchanged \
+		"echo >> /etc/crontab" crontab \
+		sh -c "echo '* * * * * root id' >> /etc/crontab"
+	ratelimit_pause
+	attack_for host_persist host_persist_unchanged \
+		"a new unit in /etc/systemd/system" unit \
+		sh -c "printf '[Service]\nExecStart=/bin/true\n' > /etc/systemd/system/evil.service"
+	attack_for host_persist host_persist_unchanged \
+		"/etc/ld.so.preload created" preload \
+		sh -c "echo /tmp/x.so > /etc/ld.so.preload"
+	blocked=$(counter persist_blocked)
+	if [ "$blocked" -ge $((blocked0 + 6)) ]; then
+		ok "persist_blocked counts the six denials ($blocked0 -> $blocked)"
+	else
+		not_ok "persist_blocked counts the six denials ($blocked0 -> $blocked)"
+	fi
+	check "a container writes its own /etc/passwd and /etc/cron.d" \
+		$DOCKER run --rm --network none "$IMG" sh -c \
+		"echo 'x:x:0:0::/:/bin/sh' >> /etc/passwd && mkdir -p /etc/cron.d && echo job > /etc/cron.d/job"
+	check "a container with the host's / writes the host's /opt" \
+		$DOCKER run --rm --network none -v /:/mnt "$IMG" sh -c \
+		"mkdir -p /mnt/opt/bulwark-e2e && echo ok > /mnt/opt/bulwark-e2e/f"
+	check "the host sees that file" grep -qx ok /opt/bulwark-e2e/f
+	rm -rf /opt/bulwark-e2e
+	check "the host's administrator adds a cron job" sh -c \
+		"echo '# e2e' > /etc/cron.d/e2e-admin && rm /etc/cron.d/e2e-admin"
+	check "the host's persistence files are unchanged" host_persist_unchanged
 fi
 
 # --- a privileged container -------------------------------------------
@@ -322,10 +399,10 @@ fi
 # bulwark_state: every sysctl value, and each securityfs file's content
 # and mode, as one text to compare.
 bulwark_state() {
-	for k in miner_mode keys_mode scope hash_max_bytes locked; do
+	for k in miner_mode keys_mode persist_mode scope hash_max_bytes locked; do
 		echo "$k=$(cat "$SYSCTL/$k")"
 	done
-	for f in blocklist keys_dirs keys_names exempt; do
+	for f in blocklist keys_dirs keys_names persist_paths exempt; do
 		echo "$f: $(stat -c %a "$SECFS/$f") $(sha256sum <"$SECFS/$f")"
 	done
 }
@@ -338,7 +415,7 @@ bulwark_state() {
 # shellcheck disable=SC2016 # expanded by the container's shell
 PRIV_SCRIPT='
 n=0
-for k in miner_mode keys_mode scope hash_max_bytes; do
+for k in miner_mode keys_mode persist_mode scope hash_max_bytes; do
 	echo 0 >/proc/sys/kernel/bulwark/$k && echo "WROTE $k"
 	n=$((n + 1))
 done
@@ -346,7 +423,7 @@ echo 0 >/proc/sys/kernel/bulwark/locked && echo "WROTE locked"
 n=$((n + 1))
 mkdir -p /sec
 mount -t securityfs securityfs /sec || exit 90
-for f in blocklist keys_dirs keys_names exempt; do
+for f in blocklist keys_dirs keys_names persist_paths exempt; do
 	true >/sec/bulwark/$f && echo "WROTE $f (empty, O_TRUNC)"
 	echo /x >/sec/bulwark/$f && echo "WROTE $f"
 	echo /x >>/sec/bulwark/$f && echo "WROTE $f (O_APPEND)"
