@@ -17,7 +17,7 @@ raw=/out/bench.raw
 modprobe sha256_ssse3 2>/dev/null || true
 
 rm -rf "$w"
-mkdir -p "$w/k"
+mkdir -p "$w/k" "$w/c"
 : >"$w/file"
 : >"$w/k/authorized_keys"
 cp build/selftests/true-static "$w/prog"
@@ -45,6 +45,7 @@ measure() {
 	record "$1" open_host "$("$bench" open "$w/file" 20000)"
 	record "$1" open_contained "$("$bench" -c open "$w/file" 20000)"
 	record "$1" open_keyname_contained "$("$bench" -c openw "$w/k/authorized_keys" 20000)"
+	record "$1" open_create_contained "$("$bench" -c openc "$w/c/file" 20000)"
 	record "$1" exec_host "$("$bench" exec "$w/prog" 300)"
 	record "$1" exec_contained "$("$bench" -c exec "$w/prog" 300)"
 }
@@ -129,7 +130,7 @@ END {
 	hash_ns = uncached - cached
 	json = "{\n  \"kernel\": \"" kver "\",\n  \"repetitions\": " reps ",\n"
 	md = "| measurement | unloaded (ns) | loaded (ns) | ratio |\n|---|---|---|---|\n"
-	n_order = split("open_host open_contained open_keyname_contained exec_host exec_contained docker_run docker_run_cpu", order, " ")
+	n_order = split("open_host open_contained open_keyname_contained open_create_contained exec_host exec_contained docker_run docker_run_cpu", order, " ")
 	for (i = 1; i <= n_order; i++) {
 		m = order[i]
 		r = med["loaded", m] / med["unloaded", m]

@@ -6,6 +6,7 @@
  *
  *   bench [-c] open PATH N       open(O_RDONLY) + close
  *   bench [-c] openw PATH N      open(O_WRONLY) + close
+ *   bench [-c] openc PATH N      open(O_WRONLY | O_CREAT) + close
  *   bench [-c] exec PATH N       fork + execve + wait
  *   bench [-c] touchexec PATH N  change PATH's ctime, then fork + execve
  *   bench genlist N              print N made-up blocklist entries
@@ -56,8 +57,11 @@ static int loop(const char *op, const char *path, long n)
 
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
-		if (!strcmp(op, "open") || !strcmp(op, "openw")) {
-			fd = open(path, op[4] ? O_WRONLY : O_RDONLY);
+		if (!strcmp(op, "open") || !strcmp(op, "openw") ||
+		    !strcmp(op, "openc")) {
+			fd = open(path, !op[4] ? O_RDONLY :
+				  op[4] == 'w' ? O_WRONLY : O_WRONLY | O_CREAT,
+				  0644);
 			if (fd < 0) {
 				perror(path);
 				return 1;
@@ -111,7 +115,7 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	if (argc != 4) {
-		fprintf(stderr, "usage: bench [-c] open|openw|exec|touchexec PATH N\n");
+		fprintf(stderr, "usage: bench [-c] open|openw|openc|exec|touchexec PATH N\n");
 		return 2;
 	}
 	if (!contained)
