@@ -16,6 +16,7 @@
 #include <linux/dcache.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/hash.h>
 #include <linux/limits.h>
 #include <linux/namei.h>
 #include <linux/path.h>
@@ -59,6 +60,7 @@ void bulwark_keys_list_free(struct bulwark_keys_list *list)
 		kfree(list->entries[i].text);
 	}
 	kfree(list->entries);
+	kfree(list->index);
 	kfree(list);
 }
 
@@ -548,4 +550,49 @@ char *bulwark_keys_list_text(const struct bulwark_keys_list *list,
 	*p = '\0';
 	*len = p - text;
 	return text;
+}
+
+/**
+ * bulwark_keys_list_index - index a list's directories before it is used
+ * @list: a complete list that no reader sees yet
+ *
+ * Fills @list->index and @list->sbs from the entries' directories.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int bulwark_keys_list_index(struct bulwark_keys_list *list)
+{
+	unsigned int bits = 1, i, j, n = 0;
+	struct dentry **index;
+
+	while ((1U << bits) < 2 * list->count)
+		bits++;
+	index = kcalloc(1U << bits, sizeof(*index), GFP_KERNEL);
+	if (!index)
+		return -ENOMEM;
+	for (i = 0; i < list->count; i++) {
+		struct dentry *dir = list->entries[i].path.dentry;
+		struct super_block *sb;
+
+		if (!dir)
+			continue;
+		for (j = hash_ptr(dir, bits); index[j] && index[j] != dir;
+		     j = (j + 1) & ((1U << bits) - 1))
+			;
+		index[j] = dir;
+
+		sb = dir->d_sb;
+		for (j = 0; j < n && list->sbs[j] != sb; j++)
+			;
+		if (j < n)
+			continue;
+		if (n == BULWARK_KEYS_MAX_SBS)
+			list->many_sbs = true;
+		else
+			list->sbs[n++] = sb;
+	}
+	kfree(list->index);
+	list->index = index;
+	list->index_bits = bits;
+	return 0;
 }

@@ -28,6 +28,7 @@
 #include "common.h"
 
 #include <linux/dcache.h>
+#include <linux/hash.h>
 #include <linux/mutex.h>
 #include <linux/namei.h>
 #include <linux/path.h>
@@ -297,6 +298,33 @@ static bool protects(const struct bulwark_keys_entry *e, struct dentry *dentry,
 	return false;
 }
 
+/* Whether @dentry is the directory of an entry of @list. */
+static bool indexed(const struct bulwark_keys_list *list,
+		    const struct dentry *dentry)
+{
+	unsigned int mask = (1U << list->index_bits) - 1;
+	unsigned int i = hash_ptr(dentry, list->index_bits);
+
+	for (; list->index[i]; i = (i + 1) & mask)
+		if (list->index[i] == dentry)
+			return true;
+	return false;
+}
+
+/* Whether @list may have an entry on the filesystem of @dentry. */
+static bool maybe_on_sb(const struct bulwark_keys_list *list,
+			const struct dentry *dentry)
+{
+	unsigned int i;
+
+	if (list->many_sbs)
+		return true;
+	for (i = 0; i < BULWARK_KEYS_MAX_SBS && list->sbs[i]; i++)
+		if (list->sbs[i] == dentry->d_sb)
+			return true;
+	return false;
+}
+
 /* The entry of persist_paths that covers @dentry or an ancestor, or NULL. */
 static const struct bulwark_keys_entry *
 persist_walk(const struct bulwark_keys_list *list, struct dentry *dentry)
@@ -307,9 +335,13 @@ persist_walk(const struct bulwark_keys_list *list, struct dentry *dentry)
 	for (;; dentry = parent) {
 		parent = READ_ONCE(dentry->d_parent);
 		grand = READ_ONCE(parent->d_parent);
-		for (i = 0; i < list->count; i++)
-			if (protects(&list->entries[i], dentry, parent, grand))
-				return &list->entries[i];
+		/* Most levels are no entry's directory, nor their parents. */
+		if (indexed(list, dentry) || indexed(list, parent) ||
+		    indexed(list, grand))
+			for (i = 0; i < list->count; i++)
+				if (protects(&list->entries[i], dentry, parent,
+					     grand))
+					return &list->entries[i];
 		if (parent == dentry)
 			return NULL;
 	}
@@ -337,9 +369,10 @@ const struct bulwark_keys_entry *bulwark_persist_protected(struct dentry *dentry
 
 	list = rcu_dereference(lists[BULWARK_PERSIST_PATHS]);
 	/* The cheap test first: no entry on this filesystem. */
-	found = first_on_sb(list, dentry);
-	if (!found || bulwark_keys_disconnected(dentry))
-		return found;
+	if (!maybe_on_sb(list, dentry))
+		return NULL;
+	if (bulwark_keys_disconnected(dentry))
+		return first_on_sb(list, dentry);
 
 	seq = read_seqbegin(&rename_lock);
 	found = persist_walk(list, dentry);
@@ -393,12 +426,16 @@ const struct bulwark_keys_entry *bulwark_persist_holds(struct dentry *dentry)
  * Fails once bulwark is locked, checked under bulwark_config_mutex.
  * The list it replaces is freed after a grace period.  May sleep.
  *
- * Return: 0 on success or -EPERM.
+ * Return: 0 on success, -EPERM or -ENOMEM.
  */
 int bulwark_keys_commit(struct bulwark_keys_list *list)
 {
 	struct bulwark_keys_list *old;
 
+	if (bulwark_keys_list_index(list)) {
+		bulwark_keys_list_free(list);
+		return -ENOMEM;
+	}
 	mutex_lock(&bulwark_config_mutex);
 	if (bulwark_locked) {
 		mutex_unlock(&bulwark_config_mutex);
@@ -448,6 +485,8 @@ int bulwark_keys_commit_append(struct bulwark_keys_list *list,
 	if (!merged)
 		goto out_unlock;
 	err = bulwark_keys_list_merge(merged, list, why);
+	if (!err)
+		err = bulwark_keys_list_index(merged);
 	if (err) {
 		bulwark_keys_list_free(merged);
 		goto out_unlock;
@@ -547,7 +586,8 @@ int bulwark_keys_init(void)
 	names = default_list(BULWARK_KEYS_NAMES, default_names,
 			     ARRAY_SIZE(default_names));
 	persist = default_persist_list();
-	if (!dirs || !names || !persist) {
+	if (!dirs || !names || !persist || bulwark_keys_list_index(dirs) ||
+	    bulwark_keys_list_index(names) || bulwark_keys_list_index(persist)) {
 		bulwark_keys_list_free(persist);
 		bulwark_keys_list_free(names);
 		bulwark_keys_list_free(dirs);

@@ -42,6 +42,9 @@ enum bulwark_prot_shape {
 /* Most entries a list may hold: the lists are scanned linearly. */
 #define BULWARK_KEYS_MAX_ENTRIES 256
 
+/* The filesystems a list notes for its cheap test (see @sbs). */
+#define BULWARK_KEYS_MAX_SBS 4
+
 /**
  * struct bulwark_keys_entry - one entry of keys_dirs, keys_names or
  * persist_paths
@@ -100,6 +103,27 @@ struct bulwark_keys_list {
 	 * @entries: the entries, in the order they were written.
 	 */
 	struct bulwark_keys_entry *entries;
+	/**
+	 * @index: for persist_paths in force, the entries' directories as
+	 * an open-addressing hash set of 2^@index_bits slots, at least
+	 * twice as many as entries, so that a lookup walking up a path
+	 * asks it a few questions instead of comparing every entry at
+	 * every level; NULL until bulwark_keys_list_index().
+	 */
+	struct dentry **index;
+	/**
+	 * @index_bits: log2 of the slots of @index.
+	 */
+	unsigned int index_bits;
+	/**
+	 * @sbs: the filesystems of the entries' directories, so that a
+	 * file on another one is told at once; unused slots are NULL.
+	 */
+	struct super_block *sbs[BULWARK_KEYS_MAX_SBS];
+	/**
+	 * @many_sbs: the entries lie on more filesystems than @sbs holds.
+	 */
+	bool many_sbs;
 };
 
 /**
@@ -177,6 +201,7 @@ int bulwark_keys_list_merge(struct bulwark_keys_list *dst,
 			    const char **why);
 char *bulwark_keys_list_text(const struct bulwark_keys_list *list,
 			     size_t *len);
+int bulwark_keys_list_index(struct bulwark_keys_list *list);
 
 /* The securityfs files (keysfs.c). */
 int bulwark_keysfs_init(void);

@@ -5,18 +5,31 @@
 #
 # Installed as /usr/libexec/bulwark/apply-policy and run by
 # bulwark-policy.service before the container runtimes start (and by the
-# Kubernetes DaemonSet on each node).  In this order, it:
+# Kubernetes DaemonSet on each node, in a transient unit of the node's
+# systemd).  In this order, it:
 #
+#  0. with BULWARK_DKMS_VERSION set (the DaemonSet), builds and installs
+#     that version of bulwark with DKMS for the running kernel, from
+#     /usr/src/bulwark-<version>, unless DKMS has installed it already;
+#     this runs on the host: the persist rule refuses writes to the
+#     host's module tree from a container;
 #  1. loads the module (modprobe bulwark) unless it is loaded;
 #  2. applies the kernel.bulwark.* sysctls of /etc/sysctl.d, except
 #     "locked" (systemd-sysctl may have run before the module was loaded),
-#     then BULWARK_MINER_MODE and BULWARK_KEYS_MODE when set;
-#  3. writes keys_dirs, keys_names and exempt from the files of the same
-#     name in /etc/bulwark/, when a file has at least one entry;
+#     then BULWARK_MINER_MODE, BULWARK_KEYS_MODE and BULWARK_PERSIST_MODE
+#     when set;
+#  3. writes keys_dirs, keys_names, persist_paths and exempt from the
+#     files of the same name in /etc/bulwark/, when a file exists and has
+#     at least one entry (each replaces the whole list in force);
 #  4. loads every file of /etc/bulwark/blocklist.d/ with `bulwarkctl load`,
 #     in name order, as one atomic replace (names starting with "." and
 #     backup files, "*~" and "*.dpkg-*", are skipped);
 #  5. locks bulwark when BULWARK_LOCK=yes (from /etc/default/bulwark).
+#
+# A loaded module older than the persist rule (an upgrade not yet
+# rebooted into) has no persist_mode and no persist_paths: then
+# BULWARK_PERSIST_MODE and /etc/bulwark/persist_paths are skipped with a
+# warning, and the rest of the policy is applied.
 #
 # Any error stops it with a message and status 1.  A locked bulwark is an
 # error too: its policy cannot change until reboot.
@@ -26,9 +39,12 @@
 #   BULWARKCTL        the bulwarkctl to run (default: next to this script,
 #                     else bulwarkctl from PATH)
 #   BULWARK_LOCK      yes to lock at the end (default no)
-#   BULWARK_MINER_MODE, BULWARK_KEYS_MODE
+#   BULWARK_MINER_MODE, BULWARK_KEYS_MODE, BULWARK_PERSIST_MODE
 #                     off, audit or enforce (default: leave as they are)
 #   BULWARK_MODPROBE  no to never load the module (default yes)
+#   BULWARK_DKMS_VERSION
+#                     the version to build and install with DKMS first
+#                     (default: empty, none; set by the DaemonSet)
 
 set -eu
 
@@ -64,6 +80,46 @@ entries() {
 	sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^#/d' -e '/^$/d' "$1"
 }
 
+# knob NAME: the value of a sysctl, or "-" when this module has none.
+knob() {
+	cat "$SYSCTL/$1" 2>/dev/null || echo -
+}
+
+# dkms_install VERSION: build and install bulwark VERSION for the running
+# kernel with DKMS, from /usr/src/bulwark-VERSION, unless it is installed.
+dkms_install() {
+	version=$1
+	kver=$(uname -r)
+	src=/usr/src/bulwark-$version
+	command -v dkms >/dev/null ||
+		die "dkms is not installed on this host: apt install dkms linux-headers-$kver"
+	[ -f "$src/dkms.conf" ] || die "$src/dkms.conf is missing: the source was not staged"
+	if dkms status -m bulwark -v "$version" -k "$kver" 2>/dev/null |
+		grep -q ': installed'; then
+		log "bulwark $version is already installed for $kver"
+		return 0
+	fi
+	[ -e "/lib/modules/$kver/build/Makefile" ] ||
+		die "no kernel headers for $kver on this host: apt install linux-headers-$kver"
+	if [ -z "$(dkms status -m bulwark -v "$version" 2>/dev/null)" ]; then
+		dkms add -m bulwark -v "$version" || die "dkms add bulwark/$version failed"
+	fi
+	log "building bulwark $version for $kver with DKMS"
+	if ! dkms build -m bulwark -v "$version" -k "$kver" ||
+		! dkms install -m bulwark -v "$version" -k "$kver"; then
+		die "dkms could not build or install bulwark $version for $kver (see /var/lib/dkms/bulwark/$version/build/make.log)"
+	fi
+}
+
+# 0. The module's build, for the DaemonSet.
+if [ -n "${BULWARK_DKMS_VERSION:-}" ]; then
+	dkms_install "$BULWARK_DKMS_VERSION"
+	loaded=$(cat /sys/kernel/bulwark/version 2>/dev/null) || loaded=
+	if [ -n "$loaded" ] && [ "$loaded" != "$BULWARK_DKMS_VERSION" ]; then
+		log "bulwark $loaded is loaded: $BULWARK_DKMS_VERSION is installed and takes over when the module is next loaded (reboot)"
+	fi
+fi
+
 # 1. The module.
 if [ ! -d /sys/module/bulwark ]; then
 	[ "${BULWARK_MODPROBE:-yes}" != no ] || die "the bulwark module is not loaded"
@@ -84,6 +140,7 @@ if [ -x /lib/systemd/systemd-sysctl ]; then
 	/lib/systemd/systemd-sysctl \
 		--prefix=kernel.bulwark.miner_mode \
 		--prefix=kernel.bulwark.keys_mode \
+		--prefix=kernel.bulwark.persist_mode \
 		--prefix=kernel.bulwark.scope \
 		--prefix=kernel.bulwark.hash_max_bytes ||
 		die "systemd-sysctl could not apply the kernel.bulwark settings"
@@ -95,13 +152,25 @@ fi
 if [ -n "${BULWARK_KEYS_MODE:-}" ]; then
 	ctl mode keys "$BULWARK_KEYS_MODE" || die "cannot set the keys mode"
 fi
+if [ -n "${BULWARK_PERSIST_MODE:-}" ]; then
+	if [ -e "$SYSCTL/persist_mode" ]; then
+		ctl mode persist "$BULWARK_PERSIST_MODE" ||
+			die "cannot set the persist mode"
+	else
+		log "warning: the loaded bulwark has no persist rule: BULWARK_PERSIST_MODE=$BULWARK_PERSIST_MODE is ignored until a newer module is loaded"
+	fi
+fi
 
-# 3. Host keys settings.
-for name in keys_dirs keys_names exempt; do
+# 3. The protected files and the exempt cgroups.
+for name in keys_dirs keys_names persist_paths exempt; do
 	f=$CONF/$name
 	[ -f "$f" ] || continue
 	list=$(entries "$f")
 	[ -n "$list" ] || continue
+	if [ "$name" = persist_paths ] && [ ! -e "$SECFS/$name" ]; then
+		log "warning: the loaded bulwark has no persist rule: $f is ignored until a newer module is loaded"
+		continue
+	fi
 	[ -e "$SECFS/$name" ] || die "$SECFS/$name is missing: this bulwark has no $name"
 	if ! (printf '%s\n' "$list" >"$SECFS/$name") 2>/dev/null; then
 		die "the kernel refused $f (see: dmesg | grep bulwark)"
@@ -133,4 +202,4 @@ no | false | 0 | '') ;;
 *) die "BULWARK_LOCK must be yes or no, not '$BULWARK_LOCK'" ;;
 esac
 
-log "policy in force: miner_mode=$(cat "$SYSCTL/miner_mode") keys_mode=$(cat "$SYSCTL/keys_mode") scope=$(cat "$SYSCTL/scope") locked=$(cat "$SYSCTL/locked")"
+log "policy in force: miner_mode=$(knob miner_mode) keys_mode=$(knob keys_mode) persist_mode=$(knob persist_mode) scope=$(knob scope) locked=$(knob locked)"

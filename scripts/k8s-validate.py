@@ -10,8 +10,12 @@ caller can check the policy's content with bulwarkctl.
 
 Checked: the kinds (Namespace, ConfigMap, DaemonSet) and their namespace;
 the DaemonSet's selector and labels, hostPID, a privileged init container
-that mounts the host's /lib/modules, /usr/src and /var/lib/dkms; every
-volumeMount names a volume; every ConfigMap volume, item and
+that mounts the host's /usr/src at /usr/src and /opt/bulwark at
+/host/opt/bulwark (it stages files there; the node's DKMS builds the
+module); no container mounts, writable, a host path that bulwark's
+persist rule protects by default (/lib/modules is beneath /usr/lib or
+/lib), where every write from a container is refused once bulwark is
+loaded; every volumeMount names a volume; every ConfigMap volume, item and
 configMapKeyRef refers to a ConfigMap and key defined in the manifest; the
 Prometheus annotations name a port of a container and a path that
 bulwark-node.sh serves, which the probes use; the containers' arguments are
@@ -26,7 +30,25 @@ import yaml
 
 NODE_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                            "..", "deploy", "kubernetes", "bulwark-node.sh")
-HOST_PATHS = {"/lib/modules", "/usr/src", "/var/lib/dkms"}
+# Host path -> where the privileged init container mounts it.
+HOST_MOUNTS = {"/usr/src": "/usr/src", "/opt/bulwark": "/host/opt/bulwark"}
+# The persist rule's default trees and files: a container writes nothing
+# at or beneath them (Documentation/persist.rst).
+PERSIST_DEFAULT = (
+    "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/subuid",
+    "/etc/subgid", "/etc/sudoers", "/etc/sudoers.d", "/etc/doas.conf",
+    "/etc/pam.d", "/etc/security", "/etc/crontab", "/etc/cron.d",
+    "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
+    "/etc/cron.monthly", "/etc/anacrontab", "/var/spool/cron",
+    "/etc/systemd/system", "/usr/lib/systemd/system", "/etc/init.d",
+    "/etc/rc.local", "/etc/kubernetes/manifests", "/etc/ld.so.preload",
+    "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/profile", "/etc/profile.d",
+    "/etc/bash.bashrc", "/etc/environment", "/etc/rc0.d", "/etc/rc1.d",
+    "/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d", "/etc/rc6.d",
+    "/etc/rcS.d", "/root", "/etc/ssh", "/etc/modules", "/etc/modules-load.d",
+    "/etc/modprobe.d", "/etc/udev/rules.d", "/usr/bin", "/usr/sbin",
+    "/usr/lib", "/usr/libexec", "/boot", "/bin", "/sbin", "/lib",
+)
 
 problems = []
 
@@ -59,6 +81,15 @@ def node_subcommands():
     return set(re.findall(r"^([a-z]+)\)", main, re.M))
 
 
+def persist_protected(path):
+    """The default persist entry that holds PATH, or None."""
+    path = "/" + path.strip("/")
+    for p in PERSIST_DEFAULT:
+        if path == p or path.startswith(p + "/"):
+            return p
+    return None
+
+
 def check_daemonset(ds, configmaps, namespace):
     name = get(ds, "metadata", "name")
     where = f"DaemonSet {name}"
@@ -86,7 +117,7 @@ def check_daemonset(ds, configmaps, namespace):
         problem(f"{where}: duplicate volume names")
     host_paths = {v["hostPath"]["path"]: n for n, v in volumes.items()
                   if "hostPath" in v}
-    for p in sorted(HOST_PATHS - set(host_paths)):
+    for p in sorted(set(HOST_MOUNTS) - set(host_paths)):
         problem(f"{where}: no hostPath volume for {p}")
 
     inits = pod.get("initContainers") or []
@@ -100,10 +131,10 @@ def check_daemonset(ds, configmaps, namespace):
     for c in privileged:
         mounted = {m.get("name"): m.get("mountPath")
                    for m in c.get("volumeMounts") or []}
-        for p in sorted(HOST_PATHS & set(host_paths)):
-            if mounted.get(host_paths[p]) != p:
+        for p in sorted(set(HOST_MOUNTS) & set(host_paths)):
+            if mounted.get(host_paths[p]) != HOST_MOUNTS[p]:
                 problem(f"{where}: init container {c.get('name')} does not "
-                        f"mount the host's {p} at {p}")
+                        f"mount the host's {p} at {HOST_MOUNTS[p]}")
 
     subcommands = node_subcommands()
     ports = set()
@@ -117,6 +148,13 @@ def check_daemonset(ds, configmaps, namespace):
             if m.get("name") not in volumes:
                 problem(f"{where}: container {cname} mounts undefined "
                         f"volume {m.get('name')}")
+                continue
+            host = get(volumes[m.get("name")], "hostPath", "path")
+            held = persist_protected(host) if host else None
+            if held and m.get("readOnly") is not True:
+                problem(f"{where}: container {cname} mounts the host's "
+                        f"{host} writable, but the persist rule protects "
+                        f"{held}: do such writes on the host")
         for e in c.get("env") or []:
             ref = get(e, "valueFrom", "configMapKeyRef")
             if ref is None:

@@ -54,7 +54,7 @@ for unit in bulwark-policy.service bulwark-metrics.service bulwark-metrics.timer
 	inst 0644 "deploy/systemd/$unit" "/lib/systemd/system/$unit"
 done
 conffiles="/etc/default/bulwark /etc/bulwark/keys_dirs /etc/bulwark/keys_names
-/etc/bulwark/exempt /etc/bulwark/blocklist.d/local.list"
+/etc/bulwark/persist_paths /etc/bulwark/exempt /etc/bulwark/blocklist.d/local.list"
 for f in $conffiles; do
 	inst 0644 "deploy${f}" "$f"
 done

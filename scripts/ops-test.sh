@@ -287,7 +287,7 @@ t_k8s_negative() {
 	for edit in 's/hostPID: true/hostPID: false/' \
 		's/privileged: true/privileged: false/' \
 		's/key: keys_names/key: keys_namez/' \
-		's/path: \/lib\/modules$/path: \/lib\/modulez/' \
+		's/path: \/usr\/src$/path: \/lib\/modules/' \
 		's/mountPath: \/usr\/src$/mountPath: \/usr\/source/' \
 		'/- name: tmp$/{N;s/- name: tmp\n\( *\)mountPath/- name: temp\n\1mountPath/}' \
 		's/prometheus.io\/port: "9743"/prometheus.io\/port: "9000"/' \
@@ -315,7 +315,7 @@ t_k8s_policy() {
 	echo "$VERSION" >"$root/sys/kernel/bulwark/version"
 	: >"$root/sys/kernel/security/bulwark/blocklist"
 	BULWARK_ROOT=$root sh scripts/bulwarkctl load "$cm/blocklist.list" || return 1
-	for k in BULWARK_MINER_MODE BULWARK_KEYS_MODE; do
+	for k in BULWARK_MINER_MODE BULWARK_KEYS_MODE BULWARK_PERSIST_MODE; do
 		case $(cat "$cm/$k") in
 		off | audit | enforce) ;;
 		*) echo "$k is not off, audit or enforce"; return 1 ;;
@@ -325,8 +325,10 @@ t_k8s_policy() {
 	yes | no) ;;
 	*) echo "BULWARK_LOCK is not yes or no"; return 1 ;;
 	esac
-	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$cm/keys_dirs" |
-		grep -v '^/' && { echo "keys_dirs: not an absolute path"; return 1; }
+	for k in keys_dirs persist_paths; do
+		sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$cm/$k" |
+			grep -v '^/' && { echo "$k: not an absolute path"; return 1; }
+	done
 	shellcheck -s sh deploy/kubernetes/bulwark-node.sh
 }
 

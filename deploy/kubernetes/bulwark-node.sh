@@ -5,23 +5,27 @@
 # from deploy/kubernetes/Dockerfile.
 #
 #   bulwark-node.sh install   (privileged init container)
-#     1. builds and installs bulwark for the node's kernel with DKMS, into
-#        the host's /lib/modules, from the host's kernel headers; DKMS signs
-#        it with the host's MOK key in /var/lib/dkms (Secure Boot);
+#     It only stages files, and writes nothing that bulwark protects:
+#     1. copies the module's source to the host's /usr/src/bulwark-<version>,
+#        where DKMS looks for it (unless an identical copy is there);
 #     2. copies bulwarkctl, apply-policy and the ConfigMap's policy to the
 #        host's /opt/bulwark;
 #     3. runs apply-policy ON THE HOST, as a transient systemd unit
-#        (nsenter into PID 1's mount namespace, then systemd-run): it loads
-#        the module and the policy.  A container may not change bulwark's
-#        settings, even a privileged one; a host service may.
+#        (nsenter into PID 1's namespaces, then systemd-run), with
+#        BULWARK_DKMS_VERSION set: the host's DKMS builds and installs the
+#        module for the running kernel into the host's /lib/modules, signed
+#        with the host's MOK key (Secure Boot), then apply-policy loads the
+#        module and the policy.  A container may neither write the host's
+#        module tree (the persist rule protects /usr/lib and /lib) nor
+#        change bulwark's settings, even a privileged one; a host service
+#        may do both.
 #
 #   bulwark-node.sh metrics   (unprivileged sidecar)
 #     serves `bulwarkctl metrics` on :$METRICS_PORT/metrics for Prometheus,
 #     refreshed every $METRICS_INTERVAL seconds.
 #
-# Mounts (see bulwark.yaml): the host's /lib/modules, /usr/src and
-# /var/lib/dkms at the same paths, the host's /opt/bulwark at /host/opt/bulwark,
-# the ConfigMap at /config.
+# Mounts (see bulwark.yaml): the host's /usr/src at the same path, the
+# host's /opt/bulwark at /host/opt/bulwark, the ConfigMap at /config.
 
 set -eu
 
@@ -40,27 +44,24 @@ die() {
 	exit 1
 }
 
-# dkms_install: build and install the module for the running kernel,
-# unless DKMS already has this version installed for it.
-dkms_install() {
-	kver=$(uname -r)
-	version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$SRC/dkms.conf")
-	[ -n "$version" ] || die "no PACKAGE_VERSION in $SRC/dkms.conf"
-	if dkms status -m "$NAME" -v "$version" -k "$kver" 2>/dev/null |
-		grep -q ': installed'; then
-		log "bulwark $version is already installed for $kver"
+VERSION=
+
+# stage_source: the module's source, where the host's DKMS looks for it.
+# An identical copy (the bulwark-dkms package's, or an earlier run's) is
+# left alone.
+stage_source() {
+	VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$SRC/dkms.conf")
+	[ -n "$VERSION" ] || die "no PACKAGE_VERSION in $SRC/dkms.conf"
+	dest=/usr/src/$NAME-$VERSION
+	if diff -r -q "$SRC" "$dest" >/dev/null 2>&1; then
+		log "the source of bulwark $VERSION is in the node's $dest"
 		return 0
 	fi
-	[ -e "/lib/modules/$kver/build/Makefile" ] ||
-		die "no kernel headers for $kver on this node: install linux-headers-$kver"
-	rm -rf "/usr/src/$NAME-$version"
-	cp -r "$SRC" "/usr/src/$NAME-$version"
-	if [ -z "$(dkms status -m "$NAME" -v "$version" 2>/dev/null)" ]; then
-		dkms add -m "$NAME" -v "$version"
-	fi
-	log "building bulwark $version for $kver"
-	dkms install -m "$NAME" -v "$version" -k "$kver" ||
-		die "dkms could not build bulwark for $kver (see /var/lib/dkms/$NAME/$version/build/make.log on the node)"
+	log "copying the source of bulwark $VERSION to the node's $dest"
+	rm -rf "$dest.new"
+	cp -r "$SRC" "$dest.new"
+	rm -rf "$dest"
+	mv "$dest.new" "$dest"
 }
 
 # stage_policy: the tools and the ConfigMap's policy, on the host.
@@ -69,7 +70,7 @@ stage_policy() {
 	mkdir -p "$HOST_DIR/bin.new" "$HOST_DIR/etc.new/blocklist.d"
 	cp "$TOOLS/bulwarkctl" "$TOOLS/apply-policy" "$HOST_DIR/bin.new/"
 	chmod 0755 "$HOST_DIR/bin.new/bulwarkctl" "$HOST_DIR/bin.new/apply-policy"
-	for key in keys_dirs keys_names exempt; do
+	for key in keys_dirs keys_names persist_paths exempt; do
 		if [ -f "$CONFIG/$key" ]; then
 			cp "$CONFIG/$key" "$HOST_DIR/etc.new/$key"
 		fi
@@ -86,17 +87,19 @@ apply_on_host() {
 	command -v nsenter >/dev/null || die "nsenter is missing from the image"
 	nsenter -t 1 -m -- test -d /run/systemd/system ||
 		die "the node does not run systemd: run /opt/bulwark/bin/apply-policy from its boot scripts instead"
-	log "applying the policy on the host"
+	log "building with DKMS and applying the policy on the host"
 	nsenter -t 1 -m -u -i -n -p -- systemd-run --quiet --wait --pipe --collect \
 		--unit="bulwark-apply-policy-$(date +%s)" \
-		--description="bulwark: apply the DaemonSet's policy" \
+		--description="bulwark: build the module with DKMS, apply the DaemonSet's policy" \
+		-E "BULWARK_DKMS_VERSION=$VERSION" \
 		-E BULWARK_CONF_DIR=/opt/bulwark/etc \
 		-E BULWARKCTL=/opt/bulwark/bin/bulwarkctl \
 		-E "BULWARK_LOCK=${BULWARK_LOCK:-no}" \
 		-E "BULWARK_MINER_MODE=${BULWARK_MINER_MODE:-}" \
 		-E "BULWARK_KEYS_MODE=${BULWARK_KEYS_MODE:-}" \
+		-E "BULWARK_PERSIST_MODE=${BULWARK_PERSIST_MODE:-}" \
 		/bin/sh /opt/bulwark/bin/apply-policy ||
-		die "apply-policy failed on the host (journalctl -u 'bulwark-apply-policy-*')"
+		die "the DKMS build or apply-policy failed on the host (journalctl -u 'bulwark-apply-policy-*')"
 }
 
 serve_metrics() {
@@ -119,7 +122,7 @@ CGI
 
 case ${1:-} in
 install)
-	dkms_install
+	stage_source
 	stage_policy
 	apply_on_host
 	log "done: $(cat /sys/kernel/bulwark/version 2>/dev/null || echo '?') loaded"
