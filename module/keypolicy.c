@@ -1,19 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * bulwark - the host keys policy in force, and the questions the rule
- * asks of it
+ * bulwark - the policies of protected host files in force, and the
+ * questions the keys and persist rules ask of them
  *
- * A file is a host key file when its name is on keys_names and its
- * dentry lies beneath the dentry of a directory on keys_dirs.  The
- * directories are held by identity, not by path: a directory's dentry
- * is the same object whatever path reaches it (a bind mount,
+ * One engine serves both rules: lists of directories held by identity,
+ * and a walk from a file up its filesystem's tree that compares each
+ * level with them.
+ *
+ * - keys: a file is a host key file when its name is on keys_names and
+ *   its dentry lies beneath the dentry of a directory on keys_dirs.
+ * - persist: a dentry is protected when it or one of its ancestors is a
+ *   directory of persist_paths (a tree), a name of persist_paths in its
+ *   directory (a file, or a name yet to be made: held as directory and
+ *   name, so that replacing the file by rename keeps it protected), or
+ *   a wildcard's name in any directory directly beneath the wildcard's.
+ *
+ * The directories are held by identity, not by path: a directory's
+ * dentry is the same object whatever path reaches it (a bind mount,
  * /proc/<pid>/root, a chroot, a second mount of the same filesystem),
  * while a path string means nothing in another mount namespace.  The
  * walk from a file up to its filesystem's root does not cross mounts:
- * a filesystem mounted beneath a directory of keys_dirs needs an entry
- * of its own.
+ * a filesystem mounted beneath a protected directory needs an entry of
+ * its own.  A file reached through a handle (open_by_handle_at()) may
+ * have no place to walk from: see bulwark_keys_disconnected().
  *
- * Locking and lifetimes: the two lists are published through __rcu
+ * Locking and lifetimes: the lists are published through __rcu
  * pointers.  The lookups run under rcu_read_lock() and take no lock
  * but the short d_lock of a dentry whose name they compare, and the
  * rename_lock seqlock, as a reader, while walking up d_parent.  A
@@ -22,7 +33,7 @@
  * sleep.  An entry's path reference keeps its dentry from being freed
  * and reused for another directory while a lookup compares against it.
  * Holding that reference also keeps the directory's filesystem from
- * being unmounted (EBUSY) while it is on keys_dirs.
+ * being unmounted (EBUSY) while it is on a list.
  */
 
 #include "common.h"
