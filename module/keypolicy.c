@@ -515,6 +515,29 @@ out_unlock:
 }
 
 /**
+ * bulwark_keys_append_fits - would these entries fit the list in force?
+ * @list: entries to be added with bulwark_keys_commit_append()
+ * @why: set to what is wrong when it fails with -EINVAL
+ *
+ * May sleep.
+ *
+ * Return: 0, -EINVAL (too many entries) or -ENOMEM.
+ */
+int bulwark_keys_append_fits(const struct bulwark_keys_list *list,
+			     const char **why)
+{
+	struct bulwark_keys_list *merged;
+	int err;
+
+	mutex_lock(&bulwark_config_mutex);
+	merged = bulwark_keys_list_copy(in_force(list->kind));
+	err = merged ? bulwark_keys_list_merge(merged, list, why) : -ENOMEM;
+	mutex_unlock(&bulwark_config_mutex);
+	bulwark_keys_list_free(merged);
+	return err;
+}
+
+/**
  * bulwark_keys_current_text - a list in force, in canonical form
  * @kind: which list
  * @len: set to the length of the text

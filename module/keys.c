@@ -214,6 +214,13 @@ int bulwark_keys_open(const struct file *file)
 {
 	if (!bulwark_keys_open_modifies(file))
 		return 0;
+	/*
+	 * Before v6.6, overlayfs opens its real file under the overlay's
+	 * path (open_with_fake_path()): that open was judged already, as
+	 * the overlay's.
+	 */
+	if (file_inode(file) != d_inode(file->f_path.dentry))
+		return 0;
 	return judge_name("open", file->f_path.dentry, false);
 }
 

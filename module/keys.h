@@ -185,6 +185,8 @@ bool bulwark_keys_disconnected(struct dentry *dentry);
 int bulwark_keys_commit(struct bulwark_keys_list *list);
 int bulwark_keys_commit_append(struct bulwark_keys_list *list,
 			       const char **why);
+int bulwark_keys_append_fits(const struct bulwark_keys_list *list,
+			     const char **why);
 char *bulwark_keys_current_text(enum bulwark_keys_kind kind, size_t *len);
 int bulwark_keys_init(void);
 void bulwark_keys_exit(void);

@@ -182,13 +182,28 @@ static ssize_t keys_write(struct file *file, const char __user *buf,
 	return ret;
 }
 
+/*
+ * close() reports what the release will find, as far as it can be told
+ * now: an invalid last line, or entries added with O_APPEND that would
+ * take the list in force past its limit.  The release checks again.
+ */
 static int keys_flush(struct file *file, fl_owner_t id)
 {
 	struct session *s = file->private_data;
+	const char *why = NULL;
+	int err;
 
 	if (!s->list)
 		return 0;
-	return bulwark_fs_finish(&s->lines);
+	err = bulwark_fs_finish(&s->lines);
+	if (err || !s->append || !s->replace)
+		return err;
+	mutex_lock(&s->lines.lock);
+	err = bulwark_keys_append_fits(s->list, &why);
+	mutex_unlock(&s->lines.lock);
+	if (err == -EINVAL)
+		pr_warn("%s: not changed: %s\n", file_names[s->kind], why);
+	return err;
 }
 
 static int keys_release(struct inode *inode, struct file *file)

@@ -80,6 +80,7 @@ struct knob {
 enum knob_index {
 	KNOB_MINER_MODE,
 	KNOB_KEYS_MODE,
+	KNOB_PERSIST_MODE,
 	KNOB_SCOPE,
 	KNOB_HASH_MAX_BYTES,
 	KNOB_LOCKED,
@@ -89,6 +90,7 @@ enum knob_index {
 static const struct knob knobs[KNOB_COUNT] __maybe_unused = {
 	[KNOB_MINER_MODE] = { "miner_mode", 2, 2 },
 	[KNOB_KEYS_MODE] = { "keys_mode", 2, 2 },
+	[KNOB_PERSIST_MODE] = { "persist_mode", 2, 2 },
 	[KNOB_SCOPE] = { "scope", 2, 1 },
 	[KNOB_HASH_MAX_BYTES] = { "hash_max_bytes", 1ULL << 40, 128ULL << 20 },
 	[KNOB_LOCKED] = { "locked", 1, 0 },

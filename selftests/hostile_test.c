@@ -3,11 +3,11 @@
  * bulwark selftests - hostile input and self-protection
  *
  * Every writable file of SPEC (the sysctls kernel.bulwark.* and the
- * securityfs files blocklist, keys_dirs, keys_names and exempt) is fed
- * input an attacker, or a broken script, would write.  Each refused
- * input must fail with a clear errno (EINVAL, or EPERM for who writes),
- * leave the value or list in force exactly as it was, and leave the file
- * working: a valid write afterwards takes effect.
+ * securityfs files blocklist, keys_dirs, keys_names, persist_paths and
+ * exempt) is fed input an attacker, or a broken script, would write.
+ * Each refused input must fail with a clear errno (EINVAL, or EPERM for
+ * who writes), leave the value or list in force exactly as it was, and
+ * leave the file working: a valid write afterwards takes effect.
  *
  * Covered elsewhere, not repeated here:
  *  - sysctl_test.c: non-numeric, negative and out-of-range values, two
@@ -48,6 +48,7 @@
 #define BLOCKLIST SECURITYFS_DIR "/blocklist"
 #define KEYS_DIRS SECURITYFS_DIR "/keys_dirs"
 #define KEYS_NAMES SECURITYFS_DIR "/keys_names"
+#define PERSIST_PATHS SECURITYFS_DIR "/persist_paths"
 #define EXEMPT SECURITYFS_DIR "/exempt"
 
 #define CGROUP2_MAGIC 0x63677270
@@ -67,7 +68,7 @@
 #define HEX_D HEX("dddd")
 
 static const char *const policy_files[] = {
-	BLOCKLIST, KEYS_DIRS, KEYS_NAMES, EXEMPT,
+	BLOCKLIST, KEYS_DIRS, KEYS_NAMES, PERSIST_PATHS, EXEMPT,
 };
 
 /* --- Helpers: no harness state, errno on failure. --- */
@@ -203,6 +204,14 @@ FIXTURE_VARIANT_ADD(knob_input, keys_mode) {
 	.index = KNOB_KEYS_MODE,
 	.probe = 1,
 	.alt = "0",
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(knob_input, persist_mode) {
+	/* clang-format on */
+	.index = KNOB_PERSIST_MODE,
+	.probe = 1,
+	.alt = "2",
 };
 
 /* clang-format off */
@@ -436,6 +445,7 @@ enum policy_kind {
 	POLICY_BLOCKLIST,
 	POLICY_KEYS_DIRS,
 	POLICY_KEYS_NAMES,
+	POLICY_PERSIST_PATHS,
 	POLICY_EXEMPT,
 };
 
@@ -487,6 +497,14 @@ FIXTURE_VARIANT_ADD(policy_input, keys_names) {
 };
 
 /* clang-format off */
+FIXTURE_VARIANT_ADD(policy_input, persist_paths) {
+	/* clang-format on */
+	.path = PERSIST_PATHS,
+	.kind = POLICY_PERSIST_PATHS,
+	.bad = "relative/name",
+};
+
+/* clang-format off */
 FIXTURE_VARIANT_ADD(policy_input, exempt) {
 	/* clang-format on */
 	.path = EXEMPT,
@@ -534,6 +552,11 @@ FIXTURE_SETUP(policy_input)
 		case POLICY_KEYS_NAMES:
 			snprintf(self->line[i], PATH_MAX, "%s_keys\n",
 				 names[i]);
+			break;
+		case POLICY_PERSIST_PATHS:
+			/* Names not made yet, in an existing directory. */
+			snprintf(self->line[i], PATH_MAX, "%s/%s\n",
+				 self->dir, names[i]);
 			break;
 		case POLICY_EXEMPT:
 			snprintf(self->line[i], PATH_MAX, "/hostile/%s\n",
@@ -655,6 +678,7 @@ TEST_F(policy_input, line_longer_than_a_page)
 		memset(buf, variant->kind == POLICY_BLOCKLIST ? 'a' : 'x',
 		       len);
 		if (variant->kind == POLICY_KEYS_DIRS ||
+		    variant->kind == POLICY_PERSIST_PATHS ||
 		    variant->kind == POLICY_EXEMPT)
 			buf[0] = '/';
 		buf[len - 1] = '\n';
