@@ -412,6 +412,27 @@ static __maybe_unused void *shared_alloc(size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/*
+ * Reads /dev/kmsg from @fd (opened O_NONBLOCK) until a record holds both
+ * @a and @b; false at the end of the log.
+ */
+static bool __maybe_unused kmsg_find_both(int fd, const char *a, const char *b)
+{
+	char rec[8192];
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			return false;
+		rec[n] = '\0';
+		if (strstr(rec, a) && strstr(rec, b))
+			return true;
+	}
+}
+
 /* --- Harness helpers: call them from the test process only. --- */
 
 static unsigned long long __maybe_unused

@@ -1292,24 +1292,6 @@ TEST_F(policy, exempt_cgroup)
 	EXPECT_EQ(0, run_in_context(CTX_PIDNS, do_op, &j));
 }
 
-/* Reads /dev/kmsg from @fd until a record holds both @a and @b. */
-static bool kmsg_find(int fd, const char *a, const char *b)
-{
-	char rec[8192];
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n <= 0)
-			return false;
-		rec[n] = '\0';
-		if (strstr(rec, a) && strstr(rec, b))
-			return true;
-	}
-}
-
 TEST_F_TIMEOUT(policy, log_line, 60)
 {
 	const struct expect in_bind = {
@@ -1330,25 +1312,25 @@ TEST_F_TIMEOUT(policy, log_line, 60)
 	check_op(_metadata, &self->t, &in_bind, OP_OPEN_APPEND);
 	snprintf(path, sizeof(path), "path=\"%s/root/.ssh/authorized_keys\"",
 		 self->t.base);
-	EXPECT_TRUE(kmsg_find(fd, "action=deny op=open reason=host_keys pid=",
+	EXPECT_TRUE(kmsg_find_both(fd, "action=deny op=open reason=host_keys pid=",
 			      path));
 
 	check_op(_metadata, &self->t, &contained, OP_RENAME_ONTO);
-	EXPECT_TRUE(kmsg_find(fd, "action=deny op=rename reason=host_keys ",
+	EXPECT_TRUE(kmsg_find_both(fd, "action=deny op=rename reason=host_keys ",
 			      path));
 
 	/* A name not made yet is not "(deleted)". */
 	check_op(_metadata, &self->t, &contained, OP_CREATE);
 	snprintf(path, sizeof(path), "path=\"%s/root/.ssh/authorized_keys2\"\n",
 		 self->t.base);
-	EXPECT_TRUE(kmsg_find(fd, "action=deny op=open reason=host_keys ",
+	EXPECT_TRUE(kmsg_find_both(fd, "action=deny op=open reason=host_keys ",
 			      path));
 
 	set_knob(_metadata, "keys_mode", 1);
 	EXPECT_EQ(0, contained_op(&self->t, OP_CHMOD));
 	snprintf(path, sizeof(path), "path=\"%s/root/.ssh/authorized_keys\"",
 		 self->t.base);
-	EXPECT_TRUE(kmsg_find(fd, "action=audit op=setattr reason=host_keys ",
+	EXPECT_TRUE(kmsg_find_both(fd, "action=audit op=setattr reason=host_keys ",
 			      path));
 	close(fd);
 }

@@ -2413,24 +2413,6 @@ FIXTURE_TEARDOWN_PARENT(report)
 	env_teardown(_metadata, &self->env);
 }
 
-/* Reads /dev/kmsg from @fd until a record holds both @a and @b. */
-static bool kmsg_find(int fd, const char *a, const char *b)
-{
-	char rec[8192];
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n <= 0)
-			return false;
-		rec[n] = '\0';
-		if (strstr(rec, a) && strstr(rec, b))
-			return true;
-	}
-}
-
 TEST_F_TIMEOUT(report, log_lines, 60)
 {
 	const char *t = self->env.tag;
@@ -2447,21 +2429,21 @@ TEST_F_TIMEOUT(report, log_lines, 60)
 	/* Reached through the bind mount: the log names the host's path. */
 	check(_metadata, &self->env, &in_bind, OP_APPEND, "/etc/crontab",
 	      NULL, &deny);
-	EXPECT_TRUE(kmsg_find(fd, "action=deny op=open reason=host_persist pid=",
+	EXPECT_TRUE(kmsg_find_both(fd, "action=deny op=open reason=host_persist pid=",
 			      "path=\"/etc/crontab\""));
 	check(_metadata, &self->env, &in_bind, OP_MKDIR,
 	      "/etc/cron.d/bulwark-evil.%s", NULL, &deny);
 	snprintf(path, sizeof(path), "path=\"%s\"",
 		 tagged(p, "/etc/cron.d/bulwark-evil.%s", t));
-	EXPECT_TRUE(kmsg_find(fd, "action=deny op=mkdir reason=host_persist ",
+	EXPECT_TRUE(kmsg_find_both(fd, "action=deny op=mkdir reason=host_persist ",
 			      path));
 	check(_metadata, &self->env, &in_chroot, OP_MOUNT_TMPFS,
 	      "/etc/cron.d", NULL, &deny);
-	EXPECT_TRUE(kmsg_find(fd, "action=deny op=mount reason=host_persist ",
+	EXPECT_TRUE(kmsg_find_both(fd, "action=deny op=mount reason=host_persist ",
 			      "path=\"/etc/cron.d\""));
 	check(_metadata, &self->env, &in_chroot, OP_RENAME,
 	      "/etc/bulwark-passwd.%s", "/etc/passwd", &deny);
-	EXPECT_TRUE(kmsg_find(fd, "action=deny op=rename reason=host_persist ",
+	EXPECT_TRUE(kmsg_find_both(fd, "action=deny op=rename reason=host_persist ",
 			      "path=\"/etc/passwd\""));
 
 	set_knob(_metadata, "persist_mode", 1);
@@ -2469,7 +2451,7 @@ TEST_F_TIMEOUT(report, log_lines, 60)
 	      "/etc/pam.d/bulwark-host.%s", NULL, &audit);
 	snprintf(path, sizeof(path), "path=\"%s\"",
 		 tagged(p, "/etc/pam.d/bulwark-host.%s", t));
-	EXPECT_TRUE(kmsg_find(fd, "action=audit op=setattr reason=host_persist ",
+	EXPECT_TRUE(kmsg_find_both(fd, "action=audit op=setattr reason=host_persist ",
 			      path));
 	close(fd);
 }
