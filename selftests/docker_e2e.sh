@@ -302,6 +302,10 @@ else
 		mount -o loop "$ssh_img" /root/.ssh
 		chmod 0700 /root/.ssh
 		printf '%s\n' "$HOST_KEY" >"$KEYS"
+		# Protection does not cross into a filesystem mounted
+		# beneath /root: it takes an entry of its own.
+		keys_dirs_saved=$(cat "$SECFS/keys_dirs")
+		echo /root/.ssh >>"$SECFS/keys_dirs"
 		diag "/root/.ssh is an ext4 image here: $(cat "$W/out")"
 	fi
 	check "the host's administrator writes the host's keys" sh -c \
@@ -316,7 +320,8 @@ else
 	ratelimit_pause
 	attack "sed -i authorized_keys" sed sed -i "s/^/$EVIL_KEY /" "$KEYS"
 	chattr +i "$KEYS"
-	attack "chattr -i authorized_keys" chattr chattr -i "$KEYS"
+	attack_for host_keys host_keys_unchanged \
+		"chattr -i authorized_keys" chattr chattr -i "$KEYS"
 	check "the host's file is still immutable" sh -c \
 		"lsattr '$KEYS' | cut -d' ' -f1 | grep -q i"
 	chattr -i "$KEYS"
@@ -325,6 +330,8 @@ else
 		"mkdir -p /root/.ssh && echo '$EVIL_KEY' >> $KEYS && grep -q evil $KEYS"
 	check "the host's file is still the administrator's" host_keys_unchanged
 	if [ -n "$ssh_img" ]; then
+		# The entry holds the mount: drop it first.
+		printf '%s\n' "$keys_dirs_saved" >"$SECFS/keys_dirs"
 		umount /root/.ssh
 	fi
 	[ ! -e "$SYSCTL/persist_mode" ] || knob persist_mode 2
