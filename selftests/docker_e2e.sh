@@ -366,9 +366,6 @@ else
 	attack_for host_persist host_persist_unchanged \
 		"a root user appended to /etc/passwd" user \
 		sh -c "echo 'backdoor:x:0:0::/root:/bin/sh' >> /etc/passwd"
-	attack_for host_persist host_persist_unchanged \
-		"useradd -o -u 0 (lock file, then rename onto /etc/passwd)" \
-		useradd useradd -o -u 0 -g 0 -M -N backdoor
 	ratelimit_pause
 	attack_for host_persist host_persist_unchanged \
 		"a cron job in /etc/cron.d" cron \
@@ -384,10 +381,10 @@ else
 		"/etc/ld.so.preload created" preload \
 		sh -c "echo /tmp/x.so > /etc/ld.so.preload"
 	blocked=$(counter persist_blocked)
-	if [ "$blocked" -ge $((blocked0 + 6)) ]; then
-		ok "persist_blocked counts the six denials ($blocked0 -> $blocked)"
+	if [ "$blocked" -ge $((blocked0 + 5)) ]; then
+		ok "persist_blocked counts the five denials ($blocked0 -> $blocked)"
 	else
-		not_ok "persist_blocked counts the six denials ($blocked0 -> $blocked)"
+		not_ok "persist_blocked counts the five denials ($blocked0 -> $blocked)"
 	fi
 	check "a container writes its own /etc/passwd and /etc/cron.d" \
 		$DOCKER run --rm --network none "$IMG" sh -c \
