@@ -386,6 +386,7 @@ else
 	else
 		not_ok "persist_blocked counts the five denials ($blocked0 -> $blocked)"
 	fi
+	check "the host's persistence files are unchanged" host_persist_unchanged
 	check "a container writes its own /etc/passwd and /etc/cron.d" \
 		$DOCKER run --rm --network none "$IMG" sh -c \
 		"echo 'x:x:0:0::/:/bin/sh' >> /etc/passwd && mkdir -p /etc/cron.d && echo job > /etc/cron.d/job"
@@ -396,7 +397,6 @@ else
 	rm -rf /opt/bulwark-e2e
 	check "the host's administrator adds a cron job" sh -c \
 		"echo '# e2e' > /etc/cron.d/e2e-admin && rm /etc/cron.d/e2e-admin"
-	check "the host's persistence files are unchanged" host_persist_unchanged
 fi
 
 # --- a privileged container -------------------------------------------
