@@ -395,6 +395,78 @@ const struct bulwark_keys_entry *bulwark_persist_protected(struct dentry *dentry
 	return found;
 }
 
+/* Whether @dentry's name may be a key file's: its length is one's. */
+static bool may_be_key_name(struct dentry *dentry)
+{
+	const struct bulwark_keys_list *names;
+	unsigned int len = READ_ONCE(dentry->d_name.len);
+	unsigned int i;
+
+	names = rcu_dereference(lists[BULWARK_KEYS_NAMES]);
+	for (i = 0; i < names->count; i++)
+		if (names->entries[i].len == len)
+			return true;
+	return false;
+}
+
+/**
+ * bulwark_keys_may_concern - might a change of @dentry be a rule's business?
+ * @dentry: a dentry, positive or negative, held by the caller
+ * @keys: whether to answer for the keys rule
+ * @persist: whether to answer for the persist rule
+ *
+ * The cheap, lockless test a hook's "want" test makes before it sends a
+ * call to its handler: one probe of a list's index per level of the
+ * path, no lock, no reference.  A false answer is final: no entry of
+ * either list can protect @dentry (a key file's name has none of the
+ * lengths of keys_names, or no keys_dirs directory lies above it; no
+ * persist_paths directory is @dentry or lies above it).  A true answer
+ * sends the call to the handler, which decides: a concurrent rename
+ * anywhere, a file with no known place, or a directory of an entry
+ * above @dentry all answer true.  Caller holds rcu_read_lock(); this
+ * never sleeps, even on PREEMPT_RT.
+ *
+ * Return: false when neither rule can be concerned.
+ */
+bool bulwark_keys_may_concern(struct dentry *dentry, bool keys, bool persist)
+{
+	const struct bulwark_keys_list *dirs = NULL, *paths = NULL;
+	struct dentry *parent;
+	unsigned int seq;
+
+	if (bulwark_keys_disconnected(dentry))
+		return true;
+	if (keys) {
+		dirs = rcu_dereference(lists[BULWARK_KEYS_DIRS]);
+		if (!maybe_on_sb(dirs, dentry) || !may_be_key_name(dentry))
+			dirs = NULL;
+	}
+	if (persist) {
+		paths = rcu_dereference(lists[BULWARK_PERSIST_PATHS]);
+		if (!maybe_on_sb(paths, dentry))
+			paths = NULL;
+	}
+	if (!dirs && !paths)
+		return false;
+	/*
+	 * Not read_seqbegin(): on PREEMPT_RT it waits for a writer by
+	 * taking its lock, and an ftrace callback must not sleep.
+	 */
+	seq = raw_read_seqcount(&rename_lock.seqcount);
+	if (seq & 1)
+		return true;
+	/* One walk for both lists: is @dentry or an ancestor indexed? */
+	for (;; dentry = parent) {
+		if ((dirs && indexed(dirs, dentry)) ||
+		    (paths && indexed(paths, dentry)))
+			return true;
+		parent = READ_ONCE(dentry->d_parent);
+		if (parent == dentry)
+			break;
+	}
+	return read_seqcount_retry(&rename_lock.seqcount, seq);
+}
+
 /**
  * bulwark_persist_holds - does directory @dentry hold a protected place?
  * @dentry: a directory held by the caller, about to be removed, renamed

@@ -89,6 +89,11 @@ struct verdict {
 	 */
 	struct path path;
 	/**
+	 * @enforced_only: the operation is judged again later, where an
+	 * audit record belongs: only a denial is recorded here.
+	 */
+	bool enforced_only;
+	/**
 	 * @name: for a name about to be made, @path is its directory and
 	 * @name the name, kept stable by the caller's lock on the
 	 * directory; NULL otherwise.
@@ -179,6 +184,10 @@ static int judge(struct verdict *vd)
 		return 0;
 	ev.deny = (keys ? vd->keys_mode : vd->persist_mode) ==
 		  BULWARK_MODE_ENFORCE;
+	if (!ev.deny && vd->enforced_only) {
+		mntput(vd->path.mnt);
+		return 0;
+	}
 	if (keys)
 		bulwark_count(ev.deny ? BULWARK_KEYS_BLOCKED :
 					BULWARK_KEYS_AUDITED);
@@ -191,9 +200,10 @@ static int judge(struct verdict *vd)
 }
 
 /* The common case: the name of @dentry alone decides. */
-static int judge_name(const char *op, struct dentry *dentry, bool ssh)
+static int judge_name_as(const char *op, struct dentry *dentry, bool ssh,
+			 bool enforced_only)
 {
-	struct verdict vd = {};
+	struct verdict vd = { .enforced_only = enforced_only };
 
 	if (!begin(&vd, op))
 		return 0;
@@ -201,6 +211,37 @@ static int judge_name(const char *op, struct dentry *dentry, bool ssh)
 	name_hit(&vd, dentry, ssh);
 	rcu_read_unlock();
 	return judge(&vd);
+}
+
+static int judge_name(const char *op, struct dentry *dentry, bool ssh)
+{
+	return judge_name_as(op, dentry, ssh, false);
+}
+
+/**
+ * bulwark_keys_want_dentry - might a rule judge a change of @dentry?
+ * @dentry: the file about to be changed or made
+ *
+ * For the want tests of the hooks called most often (open for writing,
+ * create): in the ftrace callback, before the call is sent to its
+ * handler, so that a contained task's write to an unprotected file
+ * costs a lockless walk rather than a redirect (see
+ * bulwark_keys_may_concern()).
+ *
+ * Return: false when no rule can be concerned.
+ */
+bool bulwark_keys_want_dentry(struct dentry *dentry)
+{
+	bool keys = READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF;
+	bool persist = READ_ONCE(bulwark_persist_mode) != BULWARK_MODE_OFF;
+	bool want;
+
+	if (!keys && !persist)
+		return false;
+	rcu_read_lock();
+	want = bulwark_keys_may_concern(dentry, keys, persist);
+	rcu_read_unlock();
+	return want;
 }
 
 /**
@@ -237,9 +278,16 @@ int bulwark_keys_ioctl(const struct file *file, unsigned int cmd)
 	if (!bulwark_keys_ioctl_modifies(cmd))
 		return 0;
 #ifdef BULWARK_HAVE_INODE_FILE_SETATTR
-	/* Judged by bulwark_keys_fileattr(), once. */
+	/*
+	 * vfs_fileattr_set() checks CAP_LINUX_IMMUTABLE before it calls
+	 * security_inode_file_setattr(): a denial is made here, first, as
+	 * on older kernels, whatever the task's capabilities; an audit
+	 * record is left to bulwark_keys_fileattr(), which sees only the
+	 * changes the kernel would make, so that it is written once.
+	 */
 	if (d_inode(file->f_path.dentry)->i_op->fileattr_set)
-		return 0;
+		return judge_name_as("ioctl", file->f_path.dentry, false,
+				     true);
 #endif
 	return judge_name("ioctl", file->f_path.dentry, false);
 }
@@ -261,8 +309,9 @@ static bool in_file_setattr(void)
  * inode flags and fsxattr fields (chattr +i or -a, the project id):
  * those of file_setattr(2), reported as "setattr", and those of the
  * chattr ioctls on filesystems with ->fileattr_set(), reported as
- * "ioctl" and then not judged again at security_file_ioctl() (see
- * bulwark_keys_ioctl()).
+ * "ioctl".  It runs after the kernel's own checks: an ioctl was
+ * refused at security_file_ioctl() already in enforce mode (see
+ * bulwark_keys_ioctl()), and its audit record is written here.
  *
  * Return: 0, or -EPERM for a key file in enforce mode.
  */

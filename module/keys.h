@@ -159,6 +159,7 @@ static inline bool bulwark_keys_ioctl_modifies(unsigned int cmd)
  * may sleep (keys.c).
  */
 int bulwark_keys_open(const struct file *file);
+bool bulwark_keys_want_dentry(struct dentry *dentry);
 int bulwark_keys_ioctl(const struct file *file, unsigned int cmd);
 int bulwark_keys_setattr(struct dentry *dentry, const struct iattr *attr);
 int bulwark_keys_setxattr(struct dentry *dentry);
@@ -180,6 +181,7 @@ const struct bulwark_keys_entry *
 bulwark_keys_name_protected(struct dentry *dentry, bool ssh);
 const struct bulwark_keys_entry *bulwark_keys_on_sb(struct dentry *dentry);
 const struct bulwark_keys_entry *bulwark_persist_protected(struct dentry *dentry);
+bool bulwark_keys_may_concern(struct dentry *dentry, bool keys, bool persist);
 const struct bulwark_keys_entry *bulwark_persist_holds(struct dentry *dentry);
 bool bulwark_keys_disconnected(struct dentry *dentry);
 int bulwark_keys_commit(struct bulwark_keys_list *list);

@@ -88,12 +88,24 @@ static bool want_keys_mount(struct bulwark_ftrace_regs *fregs)
 	       want_keys(fregs);
 }
 
-/* As want_keys(), for an open that may change the file: few opens do. */
+/*
+ * As want_keys(), for an open that may change the file: few opens do,
+ * and fewer of a file that a rule may protect.
+ */
 static bool want_keys_open(struct bulwark_ftrace_regs *fregs)
 {
 	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
 
-	return bulwark_keys_open_modifies(file) && want_keys(fregs);
+	return bulwark_keys_open_modifies(file) && want_keys(fregs) &&
+	       bulwark_keys_want_dentry(file->f_path.dentry);
+}
+
+/* As want_keys(), for a new file where a rule may protect it. */
+static bool want_keys_create(struct bulwark_ftrace_regs *fregs)
+{
+	struct dentry *dentry = (void *)bulwark_fregs_arg(fregs, 1);
+
+	return want_keys(fregs) && bulwark_keys_want_dentry(dentry);
 }
 
 /* As want_keys(), for a chattr ioctl. */
@@ -426,7 +438,7 @@ static struct bulwark_hook hooks[] = {
 	HOOK(file_ioctl, want_keys_ioctl),
 	HOOK(inode_setattr, want_keys),
 	HOOK(bprm_check, want_exec),
-	HOOK(inode_create, want_keys),
+	HOOK(inode_create, want_keys_create),
 	HOOK(inode_unlink, want_keys),
 	HOOK(inode_rename, want_keys),
 	HOOK(inode_symlink, want_keys),

@@ -48,6 +48,7 @@ run_test() {
 	status=$(mktemp)
 
 	log "running $name"
+	t0=$(cut -d. -f1 /proc/uptime)
 	{
 		rc=0
 		"$prog" || rc=$?
@@ -55,6 +56,7 @@ run_test() {
 	} 2>&1 | tee "$tap" || log "warning: could not write $tap"
 	rc=$(cat "$status")
 	rm -f "$status"
+	log "$name took $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 
 	problem=
 	if [ "$rc" -gt 128 ]; then
