@@ -377,15 +377,11 @@ static u32 current_verdict(char *id, size_t len)
 static bool contained(u32 (*ask)(char *id, size_t len))
 {
 	int scope = READ_ONCE(bulwark_scope);
-	bool exempt_none;
 	u32 flags;
 
 	if (scope == BULWARK_SCOPE_ALL ||
 	    (scope >= BULWARK_SCOPE_NS && in_child_namespace())) {
-		rcu_read_lock();
-		exempt_none = !bulwark_exempt_current();
-		rcu_read_unlock();
-		if (exempt_none)
+		if (!bulwark_exempt_any())
 			return true;
 		flags = ask(NULL, 0);
 		return !flags || !(flags & VERDICT_EXEMPT);

@@ -101,6 +101,18 @@ const struct bulwark_exempt *bulwark_exempt_current(void)
 }
 
 /**
+ * bulwark_exempt_any - is any prefix exempt?
+ *
+ * Only tests the pointer: no read-side section of RCU is needed.
+ *
+ * Return: true when an exempt list is in force.
+ */
+bool bulwark_exempt_any(void)
+{
+	return rcu_access_pointer(exempt_list);
+}
+
+/**
  * bulwark_exempt_match - is a cgroup path exempt?
  * @list: the list, from bulwark_exempt_current(); may be NULL
  * @path: the cgroup path, need not be NUL-terminated

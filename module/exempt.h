@@ -44,6 +44,7 @@ struct bulwark_exempt {
 };
 
 const struct bulwark_exempt *bulwark_exempt_current(void);
+bool bulwark_exempt_any(void);
 bool bulwark_exempt_match(const struct bulwark_exempt *list, const char *path,
 			  size_t len);
 int bulwark_exempt_init(void);

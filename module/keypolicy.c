@@ -313,11 +313,13 @@ static bool protects(const struct bulwark_keys_entry *e, struct dentry *dentry,
 static bool indexed(const struct bulwark_keys_list *list,
 		    const struct dentry *dentry)
 {
+	struct dentry * const *index = list->index;
 	unsigned int mask = (1U << list->index_bits) - 1;
 	unsigned int i = hash_ptr(dentry, list->index_bits);
+	const struct dentry *slot;
 
-	for (; list->index[i]; i = (i + 1) & mask)
-		if (list->index[i] == dentry)
+	for (; (slot = index[i]); i = (i + 1) & mask)
+		if (slot == dentry)
 			return true;
 	return false;
 }
@@ -402,7 +404,7 @@ static bool may_be_key_name(struct dentry *dentry)
 	unsigned int len = READ_ONCE(dentry->d_name.len);
 	unsigned int i;
 
-	names = rcu_dereference(lists[BULWARK_KEYS_NAMES]);
+	names = rcu_dereference_sched(lists[BULWARK_KEYS_NAMES]);
 	for (i = 0; i < names->count; i++)
 		if (names->entries[i].len == len)
 			return true;
@@ -410,61 +412,79 @@ static bool may_be_key_name(struct dentry *dentry)
 }
 
 /**
- * bulwark_keys_may_concern - might a change of @dentry be a rule's business?
- * @dentry: a dentry, positive or negative, held by the caller
- * @keys: whether to answer for the keys rule
- * @persist: whether to answer for the persist rule
+ * bulwark_keys_want_dentry - might a rule judge a change of @dentry?
+ * @dentry: the file about to be changed or made, positive or negative,
+ *	held by the caller
  *
- * The cheap, lockless test a hook's "want" test makes before it sends a
- * call to its handler: one probe of a list's index per level of the
- * path, no lock, no reference.  A false answer is final: no entry of
- * either list can protect @dentry (a key file's name has none of the
- * lengths of keys_names, or no keys_dirs directory lies above it; no
- * persist_paths directory is @dentry or lies above it).  A true answer
- * sends the call to the handler, which decides: a concurrent rename
- * anywhere, a file with no known place, or a directory of an entry
- * above @dentry all answer true.  Caller holds rcu_read_lock(); this
- * never sleeps, even on PREEMPT_RT.
+ * The want test of the hooks called most often (open for writing,
+ * create), in the ftrace callback, before the call is sent to its
+ * handler: a contained task's write to a file no rule protects then
+ * costs a walk up its path, one probe of each list's index per level,
+ * with no lock and no reference, rather than a redirect.  A false
+ * answer is final: no entry of either list can protect @dentry (a key
+ * file's name has none of the lengths of keys_names, or no keys_dirs
+ * directory lies above it; no persist_paths directory is @dentry or
+ * lies above it).  A true answer sends the call to the handler, which
+ * decides: a directory of an entry above @dentry, a file with no known
+ * place, or a rename anywhere during the walk all answer true.  Never
+ * sleeps, even on PREEMPT_RT.
  *
- * Return: false when neither rule can be concerned.
+ * Return: false when no rule can be concerned.
  */
-bool bulwark_keys_may_concern(struct dentry *dentry, bool keys, bool persist)
+bool bulwark_keys_want_dentry(struct dentry *dentry)
 {
 	const struct bulwark_keys_list *dirs = NULL, *paths = NULL;
 	struct dentry *parent;
 	unsigned int seq;
+	bool want = true;
 
-	if (bulwark_keys_disconnected(dentry))
-		return true;
-	if (keys) {
-		dirs = rcu_dereference(lists[BULWARK_KEYS_DIRS]);
+	/*
+	 * A read-side section of RCU, cheaper than rcu_read_lock() where
+	 * that is a call (PREEMPT_RCU): the lists are freed after
+	 * synchronize_rcu(), which waits for it too.
+	 */
+	preempt_disable_notrace();
+	if (READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF) {
+		dirs = rcu_dereference_sched(lists[BULWARK_KEYS_DIRS]);
 		if (!maybe_on_sb(dirs, dentry) || !may_be_key_name(dentry))
 			dirs = NULL;
 	}
-	if (persist) {
-		paths = rcu_dereference(lists[BULWARK_PERSIST_PATHS]);
+	if (READ_ONCE(bulwark_persist_mode) != BULWARK_MODE_OFF) {
+		paths = rcu_dereference_sched(lists[BULWARK_PERSIST_PATHS]);
 		if (!maybe_on_sb(paths, dentry))
 			paths = NULL;
 	}
-	if (!dirs && !paths)
-		return false;
+	if (!dirs && !paths) {
+		want = false;
+		goto out;
+	}
 	/*
 	 * Not read_seqbegin(): on PREEMPT_RT it waits for a writer by
 	 * taking its lock, and an ftrace callback must not sleep.
 	 */
 	seq = raw_read_seqcount(&rename_lock.seqcount);
 	if (seq & 1)
-		return true;
+		goto out;
 	/* One walk for both lists: is @dentry or an ancestor indexed? */
-	for (;; dentry = parent) {
-		if ((dirs && indexed(dirs, dentry)) ||
-		    (paths && indexed(paths, dentry)))
-			return true;
+	if (!dirs)
+		dirs = paths;
+	else if (!paths)
+		paths = dirs;
+	for (parent = dentry;; dentry = parent) {
+		if (indexed(paths, dentry) ||
+		    (dirs != paths && indexed(dirs, dentry)))
+			goto out;
 		parent = READ_ONCE(dentry->d_parent);
 		if (parent == dentry)
 			break;
 	}
-	return read_seqcount_retry(&rename_lock.seqcount, seq);
+	/* A file with no known place: bulwark_keys_disconnected(). */
+	if (!d_is_dir(dentry) && dentry != dentry->d_sb->s_root)
+		goto out;
+	want = read_seqcount_retry(&rename_lock.seqcount, seq);
+out:
+	preempt_enable_notrace();
+	return want;
 }
 
 /**

@@ -219,32 +219,6 @@ static int judge_name(const char *op, struct dentry *dentry, bool ssh)
 }
 
 /**
- * bulwark_keys_want_dentry - might a rule judge a change of @dentry?
- * @dentry: the file about to be changed or made
- *
- * For the want tests of the hooks called most often (open for writing,
- * create): in the ftrace callback, before the call is sent to its
- * handler, so that a contained task's write to an unprotected file
- * costs a lockless walk rather than a redirect (see
- * bulwark_keys_may_concern()).
- *
- * Return: false when no rule can be concerned.
- */
-bool bulwark_keys_want_dentry(struct dentry *dentry)
-{
-	bool keys = READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF;
-	bool persist = READ_ONCE(bulwark_persist_mode) != BULWARK_MODE_OFF;
-	bool want;
-
-	if (!keys && !persist)
-		return false;
-	rcu_read_lock();
-	want = bulwark_keys_may_concern(dentry, keys, persist);
-	rcu_read_unlock();
-	return want;
-}
-
-/**
  * bulwark_keys_open - may a contained task open this file?
  * @file: the file being opened
  *

@@ -181,7 +181,6 @@ const struct bulwark_keys_entry *
 bulwark_keys_name_protected(struct dentry *dentry, bool ssh);
 const struct bulwark_keys_entry *bulwark_keys_on_sb(struct dentry *dentry);
 const struct bulwark_keys_entry *bulwark_persist_protected(struct dentry *dentry);
-bool bulwark_keys_may_concern(struct dentry *dentry, bool keys, bool persist);
 const struct bulwark_keys_entry *bulwark_persist_holds(struct dentry *dentry);
 bool bulwark_keys_disconnected(struct dentry *dentry);
 int bulwark_keys_commit(struct bulwark_keys_list *list);

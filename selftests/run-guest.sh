@@ -113,7 +113,9 @@ for prog in "$SELFTESTS"/*_test; do
 done
 [ "$found" -gt 0 ] || die "no test programs in $SELFTESTS"
 # Operations tests (bulwarkctl, metrics, audit): TAP in $OUT/ops_test.tap.
-name=ops_test; sh selftests/ops_test.sh "$BULWARK_KO" >"$OUT/ops_test.tap" || fail "FAIL ops_test.sh: see $OUT/ops_test.tap"
+name=ops_test; t0=$(cut -d. -f1 /proc/uptime)
+sh selftests/ops_test.sh "$BULWARK_KO" >"$OUT/ops_test.tap" || fail "FAIL ops_test.sh: see $OUT/ops_test.tap"
+log "ops_test took $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 run_test "$SELFTESTS/$LAST"
 
 log "$passed passed, $failed failed${failures:+:$failures}"
