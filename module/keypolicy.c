@@ -433,17 +433,29 @@ static bool may_be_key_name(struct dentry *dentry)
  */
 bool bulwark_keys_want_dentry(struct dentry *dentry)
 {
+	/*
+	 * The plain counter inside rename_lock: raw_read_seqcount() of the
+	 * seqlock's own seqcount would, on PREEMPT_RT, wait for a writer
+	 * by taking its sleeping lock, and this must not sleep.
+	 */
+	seqcount_t *renames = &rename_lock.seqcount.seqcount;
 	const struct bulwark_keys_list *dirs = NULL, *paths = NULL;
 	struct dentry *parent;
 	unsigned int seq;
 	bool want = true;
 
+	/* A file with no known place: the handler decides by filesystem. */
+	if (bulwark_keys_disconnected(dentry))
+		return true;
 	/*
 	 * A read-side section of RCU, cheaper than rcu_read_lock() where
 	 * that is a call (PREEMPT_RCU): the lists are freed after
 	 * synchronize_rcu(), which waits for it too.
 	 */
 	preempt_disable_notrace();
+	seq = raw_read_seqcount(renames);
+	if (seq & 1)
+		goto out;
 	if (READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF) {
 		dirs = rcu_dereference_sched(lists[BULWARK_KEYS_DIRS]);
 		if (!maybe_on_sb(dirs, dentry) || !may_be_key_name(dentry))
@@ -458,13 +470,6 @@ bool bulwark_keys_want_dentry(struct dentry *dentry)
 		want = false;
 		goto out;
 	}
-	/*
-	 * Not read_seqbegin(): on PREEMPT_RT it waits for a writer by
-	 * taking its lock, and an ftrace callback must not sleep.
-	 */
-	seq = raw_read_seqcount(&rename_lock.seqcount);
-	if (seq & 1)
-		goto out;
 	/* One walk for both lists: is @dentry or an ancestor indexed? */
 	if (!dirs)
 		dirs = paths;
@@ -478,10 +483,7 @@ bool bulwark_keys_want_dentry(struct dentry *dentry)
 		if (parent == dentry)
 			break;
 	}
-	/* A file with no known place: bulwark_keys_disconnected(). */
-	if (!d_is_dir(dentry) && dentry != dentry->d_sb->s_root)
-		goto out;
-	want = read_seqcount_retry(&rename_lock.seqcount, seq);
+	want = read_seqcount_retry(renames, seq);
 out:
 	preempt_enable_notrace();
 	return want;

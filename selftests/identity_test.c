@@ -272,6 +272,16 @@ TEST_F(identity, handle_write_key_file)
 	EXPECT_TRUE(has_text(self->key, KEY_TEXT));
 }
 
+/* The keys rule alone: persist's entries must not be what finds it. */
+TEST_F(identity, handle_write_key_file_persist_off)
+{
+	take_handle(_metadata, &self->op, self->key);
+	set_knob(_metadata, "persist_mode", 0);
+	self->op.kind = OP_HANDLE_WRITE;
+	expect_denied(_metadata, &self->op, COUNTER("keys_blocked"));
+	EXPECT_TRUE(has_text(self->key, KEY_TEXT));
+}
+
 TEST_F(identity, handle_write_persist_file)
 {
 	take_handle(_metadata, &self->op, self->job);
