@@ -13,7 +13,9 @@
 #                           (default 300) each
 #   make install            install bulwark.ko into the running kernel's tree
 #   make dkms-install       register, build and install with DKMS
-#   make deb                build the bulwark-dkms package into DEB_OUT
+#   make deb                build the bulwark-dkms and bulwark-tools packages
+#                           (debian/, debhelper, dh-dkms) into DEB_OUT
+#   make rpm                build the same two packages as RPMs into RPM_OUT
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 STRESS_SECONDS ?= 600
@@ -21,10 +23,11 @@ FUZZ_SECONDS ?= 300
 BULWARK_CACHE ?= /var/cache/bulwark
 export BULWARK_CACHE
 DEB_OUT ?= build/deb
+RPM_OUT ?= build/rpm
 
 VERSION := $(shell sed -n 's/^\#define BULWARK_VERSION "\(.*\)"/\1/p' module/common.h)
 
-.PHONY: all modules clean check demo bench stress fuzz install dkms-install deb \
+.PHONY: all modules clean check demo bench stress fuzz install dkms-install deb rpm \
 	selftests
 
 all: modules
@@ -50,8 +53,23 @@ dkms-install:
 	dkms build -m bulwark -v $(VERSION)
 	dkms install -m bulwark -v $(VERSION)
 
+# The source package is built from the release tarball (scripts/dist.sh)
+# in build/deb-src, with debian/ beside it; the source and binary packages
+# and the .changes go to DEB_OUT.
 deb:
-	sh scripts/mkdeb.sh $(DEB_OUT)
+	rm -rf build/deb-src
+	mkdir -p build/deb-src $(DEB_OUT)
+	sh scripts/dist.sh --orig build/deb-src >/dev/null
+	tar -xJf build/deb-src/bulwark_$(VERSION).orig.tar.xz -C build/deb-src
+	cp -R debian build/deb-src/bulwark-$(VERSION)/
+	cd build/deb-src/bulwark-$(VERSION) && dpkg-buildpackage -us -uc -sa
+	rm -rf build/deb-src/bulwark-$(VERSION)
+	mv build/deb-src/* $(DEB_OUT)/
+	rmdir build/deb-src
+	ls $(DEB_OUT)/*_$(VERSION)-*.deb
+
+rpm:
+	sh scripts/mkrpm.sh $(RPM_OUT)
 
 selftests:
 	$(MAKE) -C selftests

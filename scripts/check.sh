@@ -108,9 +108,11 @@ else
 	pass "checkpatch --strict"
 fi
 
-# Lint every shell script with shellcheck.
+# Lint every shell script with shellcheck, the packages' maintainer
+# scripts included.
 log=$logs/shellcheck.log
-set -- scripts/*.sh selftests/*.sh .ci/run
+set -- scripts/*.sh selftests/*.sh .ci/run debian/*.postinst debian/*.prerm \
+	debian/*.postrm
 if [ -e scripts/bulwarkctl ]; then
 	set -- "$@" scripts/bulwarkctl
 fi
@@ -173,7 +175,8 @@ count_tap() {
 # The guest jobs: the selftests and the end-to-end tests (the real
 # container stack of docker.io: runc, containerd, dockerd) in a VM of their
 # own per kernel, the operations tests (scripts/ops-test.sh: DKMS builds
-# and module signing, make deb with apt install and remove, the systemd
+# and module signing, make deb with lintian and apt install, upgrade,
+# remove and purge, make rpm and its checks, the systemd
 # units, the Kubernetes manifest, the boot-time policy with `bulwarkctl
 # lock` in VMs of their own) and the fuzzers' corpus regression run.  A
 # TCG guest uses one host thread, so the jobs run in $lanes lanes at once;

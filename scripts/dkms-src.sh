@@ -4,6 +4,7 @@
 # dkms-src.sh - copy the module's DKMS source tree to DEST.
 #
 # Usage: scripts/dkms-src.sh DEST
+#        scripts/dkms-src.sh --check      check the versions, print it
 #
 # DEST (e.g. /usr/src/bulwark-<version>) receives Kbuild, Makefile,
 # dkms.conf and module/*.[ch]: what `dkms build` needs, and nothing built.
@@ -25,6 +26,8 @@ dkms_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 	echo "dkms-src.sh: dkms.conf says version '$dkms_version', module/common.h '$version'" >&2
 	exit 1
 }
+
+[ "$dest" != --check ] || { echo "$version"; exit 0; }
 
 mkdir -p "$dest/module"
 cp "$top/Kbuild" "$top/Makefile" "$top/dkms.conf" "$dest/"

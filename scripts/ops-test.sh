@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ops-test.sh - host-side operations tests: DKMS builds and module signing
-# for every supported kernel, the bulwark-dkms package (build, apt install,
-# remove), the systemd units, the Kubernetes manifest, and the boot-time
+# for every supported kernel, the Debian packages (make deb, lintian, apt
+# install, upgrade, remove, purge, reinstall), the RPMs (make rpm, what can
+# be checked without installing them), the systemd units, the Kubernetes manifest, and the boot-time
 # policy with `bulwarkctl lock` in a VM of its own per kernel.
 #
 # Usage, as root, from anywhere (after scripts/deps.sh):
@@ -14,8 +15,8 @@
 # tests of bulwarkctl, metrics and audit are selftests/ops_test.sh, run by
 # selftests/run-guest.sh.
 #
-# The package test installs and removes bulwark-dkms on this machine; it is
-# skipped when bulwark-dkms is already installed here.  The DKMS build test
+# The package tests install and remove bulwark-dkms and bulwark-tools on
+# this machine; they are skipped when either is already installed here.  The DKMS build test
 # uses DKMS trees of its own, but DKMS creates its signing key
 # /var/lib/dkms/mok.key (and mok.pub) when it is missing, as it does on
 # any host.
@@ -38,7 +39,7 @@ cleanup() {
 	# leaves nothing behind.
 	if [ "${deb_installed:-0}" -eq 1 ]; then
 		DEBIAN_FRONTEND=noninteractive dpkg --purge bulwark-dkms \
-			>/dev/null 2>&1 </dev/null || true
+			bulwark-tools >/dev/null 2>&1 </dev/null || true
 	fi
 	rm -rf "$work"
 }
@@ -139,45 +140,85 @@ t_dkms_signed() {
 	fi
 }
 
-# --- the package ----------------------------------------------------------------------
+# --- the packages ----------------------------------------------------------------------
 
-DEB=
+PKGS="bulwark-dkms bulwark-tools"
+DEBS=
+DEBVER=
+
+# deb_files: every path the two packages hold, one per line.
+deb_files() {
+	for d in $DEBS; do
+		dpkg-deb --contents "$d" | awk '{ print $6 }'
+	done
+}
 
 t_make_deb() {
 	make --no-print-directory deb DEB_OUT="$work/deb" || return 1
-	DEB=$(find "$work/deb" -name "bulwark-dkms_${VERSION}-1_all.deb")
-	[ -n "$DEB" ] || { echo "no bulwark-dkms_${VERSION}-1_all.deb"; return 1; }
-	dpkg-deb --info "$DEB" || return 1
-	dpkg-deb --contents "$DEB" | awk '{ print $6 }' >"$work/contents"
+	for p in $PKGS; do
+		d=$(find "$work/deb" -name "${p}_${VERSION}-*_all.deb")
+		[ -n "$d" ] || { echo "no ${p}_${VERSION}-*_all.deb"; return 1; }
+		dpkg-deb --info "$d" || return 1
+		DEBS="$DEBS $d"
+	done
+	DEBVER=$(dpkg-deb -f "$d" Version)
+	for f in bulwark_"$VERSION".orig.tar.xz bulwark_"$DEBVER".dsc \
+		bulwark_"$DEBVER"_amd64.changes; do
+		[ -f "$work/deb/$f" ] || { echo "make deb left no $f"; return 1; }
+	done
+	deb_files >"$work/contents"
 	for f in ./usr/src/bulwark-$VERSION/dkms.conf ./usr/src/bulwark-$VERSION/Kbuild \
 		./usr/src/bulwark-$VERSION/module/setup.c ./usr/sbin/bulwarkctl \
+		./usr/share/man/man8/bulwarkctl.8.gz \
 		./usr/libexec/bulwark/apply-policy ./usr/libexec/bulwark/metrics-textfile \
 		./lib/systemd/system/bulwark-policy.service \
 		./lib/systemd/system/bulwark-metrics.timer ./etc/default/bulwark \
 		./etc/bulwark/blocklist.d/local.list; do
-		grep -qx "$f" "$work/contents" || { echo "the package lacks $f"; return 1; }
+		grep -qx "$f" "$work/contents" || { echo "the packages lack $f"; return 1; }
 	done
 	if grep -E '\.(o|ko|cmd)$' "$work/contents"; then
-		echo "the package holds build products"
+		echo "the packages hold build products"
 		return 1
 	fi
 }
 
-# pkg_status: bulwark-dkms's dpkg state ("installed", "config-files",
+# lintian on the source and binary packages: no error, no warning.
+# Overrides need a comment saying why (debian/source/lintian-overrides,
+# debian/*.lintian-overrides); they are listed in the log.
+t_lintian() {
+	lintian --fail-on error,warning --show-overrides --allow-root \
+		"$work/deb/bulwark_${DEBVER}_amd64.changes" || return 1
+	for o in debian/source/lintian-overrides debian/*.lintian-overrides; do
+		[ -f "$o" ] || continue
+		awk -v f="$o" '/^#/ { c = 1; next }
+			/^[^#[:space:]]/ && !c { print f ": override without a comment: " $0; bad = 1 }
+			{ c = 0 } END { exit bad }' "$o" || return 1
+	done
+}
+
+# pkg_status PKG: PKG's dpkg state ("installed", "config-files",
 # "half-configured", ...; "absent" when it is not on this machine).
 pkg_status() {
-	st=$(dpkg-query -W -f='${db:Status-Status}' bulwark-dkms 2>/dev/null) ||
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) ||
 		st=absent
 	[ "$st" != not-installed ] || st=absent
 	echo "$st"
 }
 
+# pkgs_status: both packages' states, e.g. "installed installed".
+pkgs_status() {
+	for p in $PKGS; do
+		printf '%s ' "$(pkg_status "$p")"
+	done
+}
+
 # apt_get WANT ARGS...: apt-get, non-interactive, with no terminal to ask
-# on, waiting for the dpkg lock rather than failing on it; true when
-# bulwark-dkms ends up in state WANT ("installed", "config-files" or
-# "absent").  apt-get's own status also counts, unless the only packages
-# dpkg reports broken are other ones: then apt-get fails on every call,
-# whatever it is asked to do, and that is said as a diagnostic.  A
+# on, waiting for the dpkg lock rather than failing on it; true when both
+# packages end up in state WANT ("installed", "config-files" or "absent";
+# bulwark-dkms, which has no conffiles, may be "absent" where WANT is
+# "config-files").  apt-get's own status also counts, unless the only
+# packages dpkg reports broken are other ones: then apt-get fails on every
+# call, whatever it is asked to do, and that is said as a diagnostic.  A
 # failure is explained at the end of the log, where check() shows it.
 apt_get() {
 	want=$1
@@ -185,17 +226,24 @@ apt_get() {
 	rc=0
 	DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 \
 		apt-get -y -q -o DPkg::Lock::Timeout=600 "$@" </dev/null || rc=$?
-	st=$(pkg_status)
+	ok=1
+	for p in $PKGS; do
+		st=$(pkg_status "$p")
+		[ "$st" = "$want" ] && continue
+		[ "$p" = bulwark-dkms ] && [ "$want" = config-files ] &&
+			[ "$st" = absent ] && continue
+		ok=0
+	done
 	audit=$(dpkg --audit 2>&1)
-	if [ "$rc" -ne 0 ] && [ "$st" = "$want" ] &&
-		! printf '%s\n' "$audit" | grep -q '^ *bulwark-dkms[ :]'; then
+	if [ "$rc" -ne 0 ] && [ "$ok" -eq 1 ] &&
+		! printf '%s\n' "$audit" | grep -q '^ *bulwark-'; then
 		echo "apt-get $*: exit status $rc, from other packages:"
 		printf '%s\n' "$audit"
-		echo "bulwark-dkms is $st, as it should be"
+		echo "the packages are $(pkgs_status)as they should be"
 		return 0
 	fi
-	[ "$rc" -eq 0 ] && [ "$st" = "$want" ] && return 0
-	echo "apt-get $*: exit status $rc; bulwark-dkms is $st, not $want"
+	[ "$rc" -eq 0 ] && [ "$ok" -eq 1 ] && return 0
+	echo "apt-get $*: exit status $rc; the packages are $(pkgs_status)not $want"
 	printf '%s\n' "$audit"
 	dkms status -m bulwark 2>&1
 	return 1
@@ -213,10 +261,14 @@ deb_why() {
 	done
 }
 
-t_deb_install() {
-	deb_installed=1
-	apt_get installed install --no-install-recommends "$DEB" || return 1
-	dkms status -m bulwark -v "$VERSION" | tee "$work/status"
+# deb_installed_ok VERSION: both packages are installed at VERSION, and
+# DKMS holds exactly one bulwark, installed for every kernel with headers.
+deb_installed_ok() {
+	for p in $PKGS; do
+		v=$(dpkg-query -W -f='${Version}' "$p")
+		[ "$v" = "$1" ] || { echo "$p is at $v, not $1"; return 1; }
+	done
+	dkms status -m bulwark | tee "$work/status"
 	for k in $host_kernels; do
 		grep -q "bulwark/$VERSION, $k, .*: installed" "$work/status" || {
 			deb_why "$k"
@@ -227,7 +279,17 @@ t_deb_install() {
 			return 1
 		}
 	done
-	[ -x /usr/sbin/bulwarkctl ] && [ -d "/usr/src/bulwark-$VERSION" ]
+	# One version in DKMS's tree and in /usr/src: nothing stale.
+	vs=$(find /var/lib/dkms/bulwark -mindepth 1 -maxdepth 1 -type d ! -name original_module)
+	[ "$vs" = "/var/lib/dkms/bulwark/$VERSION" ] || {
+		echo "DKMS's tree holds: $vs"
+		return 1
+	}
+	[ "$(find /usr/src -maxdepth 1 -name 'bulwark-*')" = "/usr/src/bulwark-$VERSION" ] || {
+		echo "/usr/src holds: $(find /usr/src -maxdepth 1 -name 'bulwark-*')"
+		return 1
+	}
+	[ -x /usr/sbin/bulwarkctl ] && man -w bulwarkctl >/dev/null
 }
 
 t_deb_units() {
@@ -247,32 +309,132 @@ t_deb_units() {
 	done
 }
 
-t_deb_remove() {
-	apt_get config-files remove bulwark-dkms || return 1
+# An upgrade to the next build (the same source with a newer changelog
+# entry): DKMS rebuilds the module for every kernel, a conffile the
+# administrator edited keeps the edit, the units stay enabled.
+t_deb_upgrade() {
+	next=$work/next
+	rm -rf "$next"
+	mkdir -p "$next"
+	dpkg-source -x "$work/deb/bulwark_$DEBVER.dsc" "$next/src" >/dev/null || return 1
+	nextver=$DEBVER+upgrade1
+	{
+		printf 'bulwark (%s) unstable; urgency=medium\n\n' "$nextver"
+		printf '  * The upgrade test of scripts/ops-test.sh.\n\n'
+		printf ' -- %s  %s\n\n' "$(dpkg-parsechangelog -l "$next/src/debian/changelog" -S Maintainer)" \
+			"$(date -R)"
+		cat "$next/src/debian/changelog"
+	} >"$next/changelog"
+	mv "$next/changelog" "$next/src/debian/changelog"
+	(cd "$next/src" && dpkg-buildpackage -us -uc -b) >"$next/build.log" 2>&1 || {
+		tail -n 20 "$next/build.log"
+		return 1
+	}
+	echo '# a local edit, kept across upgrades' >>/etc/bulwark/exempt
+	sum=$(md5sum </etc/bulwark/exempt)
+	# shellcheck disable=SC2046 # one path per word
+	apt_get installed install --no-install-recommends \
+		$(find "$next" -maxdepth 1 -name "bulwark-*_${nextver}_all.deb") || return 1
+	deb_installed_ok "$nextver" || return 1
+	[ "$(md5sum </etc/bulwark/exempt)" = "$sum" ] || {
+		echo "the upgrade lost the edit of /etc/bulwark/exempt"
+		return 1
+	}
+	t_deb_units
+}
+
+# deb_gone: nothing of the packages is left: no DKMS tree, no source, no
+# module, no configuration, no unit state.
+deb_gone() {
+	[ "$(pkgs_status)" = "absent absent " ] || {
+		echo "the packages are $(pkgs_status)after the purge"
+		return 1
+	}
 	if [ -n "$(dkms status -m bulwark 2>/dev/null)" ]; then
 		dkms status -m bulwark
 		echo "dkms still lists bulwark"
 		return 1
 	fi
-	[ ! -e "/usr/src/bulwark-$VERSION" ] || { echo "/usr/src/bulwark-$VERSION is left"; return 1; }
+	for f in /var/lib/dkms/bulwark /usr/src/bulwark-"$VERSION" /etc/bulwark \
+		/etc/default/bulwark /usr/sbin/bulwarkctl; do
+		[ ! -e "$f" ] || { echo "$f is left"; return 1; }
+	done
 	if find /lib/modules/*/updates -name 'bulwark.ko*' 2>/dev/null | grep .; then
 		echo "modules are left"
 		return 1
 	fi
-	# Removed, the package has only its conffiles left: purging them is
-	# dpkg's work alone, which apt-get would refuse to start while
-	# another package is broken.
-	DEBIAN_FRONTEND=noninteractive dpkg --purge bulwark-dkms </dev/null ||
-		return 1
-	[ "$(pkg_status)" = absent ] || {
-		echo "bulwark-dkms is $(pkg_status) after the purge"
-		return 1
-	}
-	deb_installed=0
-	if [ -e /etc/bulwark ] || find /etc/systemd/system -name 'bulwark*' | grep .; then
-		echo "files are left after purge"
+	if find /etc/systemd/system /var/lib/systemd/deb-systemd-helper-enabled \
+		-name 'bulwark*' 2>/dev/null | grep .; then
+		echo "unit state is left"
 		return 1
 	fi
+}
+
+# deb_remove_purge: apt remove leaves only the conffiles; dpkg --purge
+# leaves nothing.
+deb_remove_purge() {
+	# shellcheck disable=SC2086 # one name per word
+	apt_get config-files remove $PKGS || return 1
+	if [ -n "$(dkms status -m bulwark 2>/dev/null)" ]; then
+		dkms status -m bulwark
+		echo "dkms still lists bulwark after the removal"
+		return 1
+	fi
+	[ -f /etc/bulwark/exempt ] || { echo "apt remove took the conffiles"; return 1; }
+	# Removed, the packages have only their conffiles left: purging them
+	# is dpkg's work alone, which apt-get would refuse to start while
+	# another package is broken.
+	# shellcheck disable=SC2086 # one name per word
+	DEBIAN_FRONTEND=noninteractive dpkg --purge $PKGS </dev/null || return 1
+	deb_gone || return 1
+	deb_installed=0
+}
+
+# Installed again after a purge, the packages start from nothing: one
+# DKMS tree, the shipped conffiles; then removed and purged again.
+t_deb_reinstall() {
+	deb_installed=1
+	# shellcheck disable=SC2086 # one path per word
+	apt_get installed install --no-install-recommends $DEBS || return 1
+	deb_installed_ok "$DEBVER" || return 1
+	grep -q 'kept across upgrades' /etc/bulwark/exempt && {
+		echo "/etc/bulwark/exempt still has the edit made before the purge"
+		return 1
+	}
+	deb_remove_purge
+}
+
+# The first package (0.1.0-1, dpkg-deb by hand) held the tools in
+# bulwark-dkms; an upgrade moves them into bulwark-tools (Breaks and
+# Replaces).  A package of that shape, without its DKMS scripts, stands
+# in for it.
+t_deb_migrate() {
+	old=$work/old
+	rm -rf "$old"
+	mkdir -p "$old/DEBIAN" "$old/usr/sbin" "$old/etc/bulwark" \
+		"$old/lib/systemd/system"
+	cp scripts/bulwarkctl "$old/usr/sbin/bulwarkctl"
+	cp deploy/etc/bulwark/exempt "$old/etc/bulwark/exempt"
+	cp deploy/systemd/bulwark-policy.service "$old/lib/systemd/system/"
+	printf '/etc/bulwark/exempt\n' >"$old/DEBIAN/conffiles"
+	cat >"$old/DEBIAN/control" <<-EOF
+	Package: bulwark-dkms
+	Version: $VERSION-1
+	Architecture: all
+	Maintainer: bulwark maintainers <maintainers@bulwark.example>
+	Description: the first bulwark-dkms's layout, for a test
+	EOF
+	dpkg-deb --root-owner-group --build "$old" "$work/old.deb" >/dev/null || return 1
+	deb_installed=1
+	DEBIAN_FRONTEND=noninteractive dpkg -i "$work/old.deb" </dev/null || return 1
+	# shellcheck disable=SC2086 # one path per word
+	apt_get installed install --no-install-recommends $DEBS || return 1
+	deb_installed_ok "$DEBVER" || return 1
+	for f in /usr/sbin/bulwarkctl /etc/bulwark/exempt \
+		/lib/systemd/system/bulwark-policy.service; do
+		o=$(dpkg -S "$f" | cut -d: -f1)
+		[ "$o" = bulwark-tools ] || { echo "$f belongs to $o"; return 1; }
+	done
 }
 
 # --- Kubernetes ----------------------------------------------------------------------
@@ -395,15 +557,23 @@ for k in $host_kernels; do
 	fi
 done
 
-check "make deb" t_make_deb
-if [ -z "$DEB" ]; then
-	skip "apt install ./bulwark-dkms_*.deb" "no package"
-elif [ "$(pkg_status)" != absent ]; then
-	skip "apt install ./bulwark-dkms_*.deb" "bulwark-dkms is on this machine ($(pkg_status))"
+check "make deb: bulwark-dkms and bulwark-tools from debian/" t_make_deb
+if [ -z "$DEBS" ]; then
+	skip "lintian" "no packages"
+	skip "apt install of the packages" "no packages"
+elif [ "$(pkgs_status)" != "absent absent " ]; then
+	check "lintian: no error, no warning" t_lintian
+	skip "apt install of the packages" "bulwark's packages are on this machine ($(pkgs_status))"
 else
-	check "apt install ./bulwark-dkms_*.deb: dkms built and installed it for every kernel" t_deb_install
+	check "lintian: no error, no warning" t_lintian
+	# Three installations, each of which has DKMS build the module for
+	# every kernel: over the first package's layout, an upgrade, and a
+	# fresh one after the purge.
+	check "apt install over the first package: built for every kernel, files move to bulwark-tools" t_deb_migrate
 	check "systemd units: verified, enabled, ordered before the runtimes" t_deb_units
-	check "apt remove, purge: dkms and files clean" t_deb_remove
+	check "apt upgrade to the next build: rebuilt, conffile edit kept" t_deb_upgrade
+	check "apt remove, dpkg --purge: dkms and files clean" deb_remove_purge
+	check "apt install after the purge: no stale DKMS tree, fresh conffiles" t_deb_reinstall
 fi
 
 check "Kubernetes manifest: structure" t_k8s_validate
