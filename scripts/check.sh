@@ -181,15 +181,19 @@ count_tap() {
 # lock` in VMs of their own) and the fuzzers' corpus regression run.  A
 # TCG guest uses one host thread, so the jobs run in $lanes lanes at once;
 # each writes its log and TAP files, and the results are counted below in
-# a fixed order.
-jobs="ops"
-for k in $kernels; do
-	jobs="$jobs e2e:$k"
-done
+# a fixed order.  The longest jobs start first (selftests about 15
+# minutes a kernel, the operations tests 12, the end-to-end tests 10), so
+# that the lanes end close together.
+jobs=
 for k in $kernels; do
 	jobs="$jobs selftests:$k"
 done
+jobs="$jobs ops"
+for k in $kernels; do
+	jobs="$jobs e2e:$k"
+done
 jobs="$jobs fuzz"
+jobs=${jobs# }
 lanes=${BULWARK_CHECK_LANES:-$(nproc)}
 
 # run_job JOB: runs one job; its exit status goes to $logs/JOB.status.
@@ -235,7 +239,7 @@ run_lane() {
 	done
 }
 
-echo "# guest jobs in $lanes lanes:$jobs"
+echo "# guest jobs in $lanes lanes: $jobs"
 echo 0 >"$logs/queue.next"
 pids=
 lane=0
