@@ -437,6 +437,42 @@ t_deb_migrate() {
 	done
 }
 
+# --- the RPMs -------------------------------------------------------------------------
+
+t_make_rpm() {
+	make --no-print-directory rpm RPM_OUT="$work/rpm"
+}
+
+# rpm_checks: scripts/rpm-test.sh's TAP results become ours ("rpm: ...").
+rpm_checks() {
+	rc=0
+	sh scripts/rpm-test.sh "$work/rpm" "$work/deb" >"$logs/rpm-test.tap" \
+		2>"$logs/rpm-test.log" || rc=$?
+	count=0
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" - "*)
+			n=$((n + 1))
+			count=$((count + 1))
+			echo "ok $n - rpm: ${line#* - }"
+			;;
+		"not ok "*" - "*)
+			n=$((n + 1))
+			count=$((count + 1))
+			failed=$((failed + 1))
+			echo "not ok $n - rpm: ${line#* - }"
+			;;
+		"# "*) echo "$line" ;;
+		esac
+	done <"$logs/rpm-test.tap"
+	if [ "$rc" -ne 0 ] && [ "$count" -eq 0 ] || ! grep -q '^1\.\.[0-9]' "$logs/rpm-test.tap"; then
+		n=$((n + 1))
+		failed=$((failed + 1))
+		echo "not ok $n - rpm: scripts/rpm-test.sh stopped early (status $rc)"
+		sed 's/^/# /' "$logs/rpm-test.log" | tail -n 20
+	fi
+}
+
 # --- Kubernetes ----------------------------------------------------------------------
 
 t_k8s_validate() {
@@ -574,6 +610,13 @@ else
 	check "apt upgrade to the next build: rebuilt, conffile edit kept" t_deb_upgrade
 	check "apt remove, dpkg --purge: dkms and files clean" deb_remove_purge
 	check "apt install after the purge: no stale DKMS tree, fresh conffiles" t_deb_reinstall
+fi
+
+check "make rpm: bulwark-dkms and bulwark-tools from rpm/bulwark.spec" t_make_rpm
+if [ -d "$work/rpm" ]; then
+	rpm_checks
+else
+	skip "rpm: the RPMs' checks" "make rpm failed"
 fi
 
 check "Kubernetes manifest: structure" t_k8s_validate
