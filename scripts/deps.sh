@@ -45,8 +45,9 @@ LINUX_SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 # the signatures; promtool (in prometheus) for the metrics; auditd in the
 # guests for the audit trail; python3-yaml for the Kubernetes manifest;
 # systemd for systemd-analyze, which verifies the package's units;
-# debhelper, dh-dkms and lintian build and check the Debian packages (make
-# deb), rpm and rpmlint the RPMs (make rpm).
+# build-essential (which dpkg-buildpackage checks for), debhelper, dh-dkms
+# and lintian build and check the Debian packages (make deb), rpm and
+# rpmlint the RPMs (make rpm).
 # clang and its sanitizer runtime build the policy-parser fuzzers (fuzz/).
 # debootstrap makes the chroots of the newer and older suites; zstd
 # unpacks the newest kernels' modules.
@@ -54,7 +55,7 @@ PACKAGES="qemu-system-x86 sparse busybox-static cpio kmod xz-utils shellcheck
 gcc make bc flex bison libelf-dev libssl-dev e2fsprogs util-linux
 linux-source-6.12 docker.io apparmor
 dkms openssl prometheus auditd python3-yaml systemd
-debhelper dh-dkms lintian rpm rpmlint
+build-essential debhelper dh-dkms lintian rpm rpmlint
 clang libclang-rt-14-dev
 debootstrap zstd"
 
