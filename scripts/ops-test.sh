@@ -289,7 +289,7 @@ deb_installed_ok() {
 		echo "/usr/src holds: $(find /usr/src -maxdepth 1 -name 'bulwark-*')"
 		return 1
 	}
-	[ -x /usr/sbin/bulwarkctl ] && man -w bulwarkctl >/dev/null
+	[ -x /usr/sbin/bulwarkctl ] && [ -f /usr/share/man/man8/bulwarkctl.8.gz ]
 }
 
 t_deb_units() {
