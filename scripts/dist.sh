@@ -11,7 +11,7 @@
 # format 3.0 (quilt) wants it: bulwark_<version>.orig.tar.xz.
 # In a git checkout it holds the files git tracks and the untracked ones
 # it does not ignore, as they are in the work tree; elsewhere every file
-# but build/ and .git/.
+# but build/, .git/ and build products.
 # Fails when dkms.conf and module/common.h disagree on the version.
 # Prints the tarball's path.
 
@@ -42,8 +42,11 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 			if [ -e "$f" ]; then printf '%s\n' "$f"; fi
 		done >"$work/list"
 else
-	find . -path ./build -prune -o -path ./.git -prune -o -type f -print |
-		sed 's|^\./||' >"$work/list"
+	# Without git, the build products .gitignore names are left out.
+	find . -path ./build -prune -o -path ./.git -prune -o -type f \
+		! -name '*.o' ! -name '*.ko' ! -name '*.mod' ! -name '*.mod.c' \
+		! -name '*.cmd' ! -name Module.symvers ! -name modules.order \
+		-print | sed 's|^\./||' >"$work/list"
 fi
 if [ "$orig" -eq 1 ]; then
 	grep -v '^debian/' "$work/list" >"$work/list.orig" || true
