@@ -6,8 +6,10 @@
  * its cgroup on the v2 hierarchy or on any v1 hierarchy with controllers
  * is a container's (cgpath.c has the patterns) or, with scope >= 1, when
  * it runs in a pid or user namespace other than the initial one; scope
- * 2 takes in every task.  In every scope, a task whose cgroup on some
- * hierarchy lies under a prefix of the "exempt" file is not contained.
+ * 2 takes in every task, for the miner rule only: each rule says how far
+ * it reaches, and the others stop at scope 1.  In every scope, a task
+ * whose cgroup on some hierarchy lies under a prefix of the "exempt"
+ * file is not contained.
  *
  * A task's cgroups are those of its css_set: the v2 cgroup, and for
  * each controller bound to a v1 hierarchy its cgroup there.  Their
@@ -370,13 +372,13 @@ static u32 current_verdict(char *id, size_t len)
 }
 
 /*
- * Whether the rules apply to the current task, with @ask,
- * cached_verdict() or current_verdict(), for the verdict when it is
- * needed.  A verdict of 0 (none cached) counts as contained.
+ * Whether a rule that reaches as far as @max_scope applies to the current
+ * task, with @ask, cached_verdict() or current_verdict(), for the verdict
+ * when it is needed.  A verdict of 0 (none cached) counts as contained.
  */
-static bool contained(u32 (*ask)(char *id, size_t len))
+static bool contained(u32 (*ask)(char *id, size_t len), int max_scope)
 {
-	int scope = READ_ONCE(bulwark_scope);
+	int scope = min(READ_ONCE(bulwark_scope), max_scope);
 	u32 flags;
 
 	if (scope == BULWARK_SCOPE_ALL ||
@@ -392,32 +394,36 @@ static bool contained(u32 (*ask)(char *id, size_t len))
 }
 
 /**
- * bulwark_current_maybe_contained - might the rules apply to the current task?
+ * bulwark_current_maybe_contained - might a rule apply to the current task?
+ * @max_scope: the widest scope the rule follows: BULWARK_SCOPE_ALL for
+ *	the miner rule, BULWARK_SCOPE_NS for the others, which scope 2
+ *	does not extend to host tasks
  *
  * For the hooks' "want" tests, in atomic context: it only looks at
  * cached verdicts.  When none is cached it answers true, and the
  * handler must then ask bulwark_current_contained().
  *
- * Return: false when the rules certainly do not apply to the task.
+ * Return: false when the rule certainly does not apply to the task.
  */
-bool bulwark_current_maybe_contained(void)
+bool bulwark_current_maybe_contained(int max_scope)
 {
-	return contained(cached_verdict);
+	return contained(cached_verdict, max_scope);
 }
 
 /**
- * bulwark_current_contained - do the rules apply to the current task?
+ * bulwark_current_contained - does a rule apply to the current task?
+ * @max_scope: as for bulwark_current_maybe_contained()
  *
- * Follows the scope setting and the exempt list; the cheapest tests
- * come first.  May sleep: it classifies the task's cgroups when no
- * verdict is cached.
+ * Follows the scope setting, up to @max_scope, and the exempt list; the
+ * cheapest tests come first.  May sleep: it classifies the task's
+ * cgroups when no verdict is cached.
  *
- * Return: true when the current task is subject to bulwark's rules.
+ * Return: true when the current task is subject to the rule.
  */
-bool bulwark_current_contained(void)
+bool bulwark_current_contained(int max_scope)
 {
 	might_sleep();
-	return contained(current_verdict);
+	return contained(current_verdict, max_scope);
 }
 
 /**

@@ -11,8 +11,8 @@
 /* Room for a container id: 64 hex digits, or a name, and a NUL. */
 #define BULWARK_CONTAINER_ID_LEN 72
 
-bool bulwark_current_maybe_contained(void);
-bool bulwark_current_contained(void);
+bool bulwark_current_maybe_contained(int max_scope);
+bool bulwark_current_contained(int max_scope);
 void bulwark_container_id(char *buf, size_t len);
 bool bulwark_current_in_container(void);
 void bulwark_contain_flush(void);

@@ -32,13 +32,23 @@
 #include "lsm.h"
 
 /*
+ * The widest scope each rule follows.  Scope 2 makes the miner rule judge
+ * every task, the host's included; the keys and persist rules judge
+ * contained tasks only, as at scope 1: applied to the host they would
+ * lock its administrator out of passwd, apt and ssh-copy-id.
+ */
+#define MINER_SCOPE BULWARK_SCOPE_ALL
+#define HOST_FILES_SCOPE BULWARK_SCOPE_NS
+
+/*
  * The exec rule is on, has something to find, and the current task is
  * subject to it.
  */
 static bool want_exec(struct bulwark_ftrace_regs *fregs)
 {
 	return READ_ONCE(bulwark_miner_mode) != BULWARK_MODE_OFF &&
-	       !bulwark_blocklist_empty() && bulwark_current_maybe_contained();
+	       !bulwark_blocklist_empty() &&
+	       bulwark_current_maybe_contained(MINER_SCOPE);
 }
 
 /*
@@ -71,7 +81,7 @@ static bool want_keys(struct bulwark_ftrace_regs *fregs)
 {
 	return (READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF ||
 		READ_ONCE(bulwark_persist_mode) != BULWARK_MODE_OFF) &&
-	       bulwark_current_maybe_contained();
+	       bulwark_current_maybe_contained(HOST_FILES_SCOPE);
 }
 
 /*
@@ -117,11 +127,12 @@ static bool want_keys_ioctl(struct bulwark_ftrace_regs *fregs)
 
 /*
  * In a handler, where it may sleep: apply @rule only if the current task
- * is subject to the rules.  The want tests, in atomic context, let a
- * call through when no verdict on the task's cgroups is cached yet
- * (see contain.c); this is where such a call is decided.
+ * is subject to it, up to @max_scope.  The want tests, in atomic
+ * context, let a call through when no verdict on the task's cgroups is
+ * cached yet (see contain.c); this is where such a call is decided.
  */
-#define IF_CONTAINED(rule) (bulwark_current_contained() ? (rule) : 0)
+#define IF_CONTAINED(max_scope, rule) \
+	(bulwark_current_contained(max_scope) ? (rule) : 0)
 
 /*
  * The originals, set once by the hook layer before any redirect.  Each
@@ -170,7 +181,7 @@ static int (*orig_inode_rename)(struct inode *old_dir,
 
 static int hook_bprm_check(struct linux_binprm *bprm)
 {
-	int ret = IF_CONTAINED(bulwark_exec_check(bprm->file));
+	int ret = IF_CONTAINED(MINER_SCOPE, bulwark_exec_check(bprm->file));
 
 	if (!ret)
 		ret = orig_bprm_check(bprm);
@@ -182,7 +193,7 @@ static int hook_bprm_check(struct linux_binprm *bprm)
 static int hook_mmap_file(struct file *file, unsigned long prot,
 			  unsigned long flags)
 {
-	int ret = IF_CONTAINED(bulwark_exec_check(file));
+	int ret = IF_CONTAINED(MINER_SCOPE, bulwark_exec_check(file));
 
 	if (!ret)
 		ret = orig_mmap_file(file, prot, flags);
@@ -198,7 +209,7 @@ static int hook_mmap_file(struct file *file, unsigned long prot,
  */
 static int hook_file_open(struct file *file)
 {
-	int ret = IF_CONTAINED(bulwark_keys_open(file));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_open(file));
 
 	if (!ret)
 		ret = orig_file_open(file);
@@ -210,7 +221,7 @@ static int hook_file_open(struct file *file)
 static int hook_file_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
-	int ret = IF_CONTAINED(bulwark_keys_ioctl(file, cmd));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_ioctl(file, cmd));
 
 	if (!ret)
 		ret = orig_file_ioctl(file, cmd, arg);
@@ -222,7 +233,7 @@ static int hook_file_ioctl(struct file *file, unsigned int cmd,
 static int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
-	int ret = IF_CONTAINED(bulwark_keys_ioctl(file, cmd));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_ioctl(file, cmd));
 
 	if (!ret)
 		ret = orig_file_ioctl_compat(file, cmd, arg);
@@ -235,7 +246,7 @@ static int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
 static int hook_inode_setattr(BULWARK_SETATTR_IDMAP struct dentry *dentry,
 			      struct iattr *attr)
 {
-	int ret = IF_CONTAINED(bulwark_keys_setattr(dentry, attr));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_setattr(dentry, attr));
 
 	if (!ret)
 		ret = orig_inode_setattr(BULWARK_SETATTR_IDMAP_ARG dentry,
@@ -249,7 +260,7 @@ static int hook_inode_setxattr(BULWARK_XATTR_IDMAP struct dentry *dentry,
 			       const char *name, const void *value,
 			       size_t size, int flags)
 {
-	int ret = IF_CONTAINED(bulwark_keys_setxattr(dentry));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_setxattr(dentry));
 
 	if (!ret)
 		ret = orig_inode_setxattr(BULWARK_XATTR_IDMAP_ARG dentry, name,
@@ -266,7 +277,7 @@ static int hook_inode_setxattr(BULWARK_XATTR_IDMAP struct dentry *dentry,
 static int hook_inode_set_acl(BULWARK_XATTR_IDMAP struct dentry *dentry,
 			      const char *acl_name, struct posix_acl *kacl)
 {
-	int ret = IF_CONTAINED(bulwark_keys_setxattr(dentry));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_setxattr(dentry));
 
 	if (!ret)
 		ret = orig_inode_set_acl(BULWARK_XATTR_IDMAP_ARG dentry,
@@ -281,7 +292,7 @@ static int hook_inode_set_acl(BULWARK_XATTR_IDMAP struct dentry *dentry,
 static int hook_inode_file_setattr(struct dentry *dentry,
 				   struct file_kattr *fa)
 {
-	int ret = IF_CONTAINED(bulwark_keys_fileattr(dentry));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_fileattr(dentry));
 
 	if (!ret)
 		ret = orig_inode_file_setattr(dentry, fa);
@@ -295,7 +306,7 @@ static int hook_inode_file_setattr(struct dentry *dentry,
 static int hook_inode_create(struct inode *dir, struct dentry *dentry,
 			     umode_t mode)
 {
-	int ret = IF_CONTAINED(bulwark_keys_create(dentry, "open"));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_create(dentry, "open"));
 
 	if (!ret)
 		ret = orig_inode_create(dir, dentry, mode);
@@ -307,7 +318,7 @@ static int hook_inode_create(struct inode *dir, struct dentry *dentry,
 static int hook_inode_mknod(struct inode *dir, struct dentry *dentry,
 			    umode_t mode, dev_t dev)
 {
-	int ret = IF_CONTAINED(bulwark_keys_create(dentry, "mknod"));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_create(dentry, "mknod"));
 
 	if (!ret)
 		ret = orig_inode_mknod(dir, dentry, mode, dev);
@@ -319,7 +330,7 @@ static int hook_inode_mknod(struct inode *dir, struct dentry *dentry,
 static int hook_inode_mkdir(struct inode *dir, struct dentry *dentry,
 			    umode_t mode)
 {
-	int ret = IF_CONTAINED(bulwark_keys_mkdir(dentry));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_mkdir(dentry));
 
 	if (!ret)
 		ret = orig_inode_mkdir(dir, dentry, mode);
@@ -332,7 +343,7 @@ static int hook_inode_mkdir(struct inode *dir, struct dentry *dentry,
 static int hook_sb_mount(const char *dev_name, const struct path *path,
 			 const char *type, unsigned long flags, void *data)
 {
-	int ret = IF_CONTAINED(bulwark_keys_mount(path));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_mount(path));
 
 	if (!ret)
 		ret = orig_sb_mount(dev_name, path, type, flags, data);
@@ -345,7 +356,7 @@ static int hook_sb_mount(const char *dev_name, const struct path *path,
 static int hook_move_mount(const struct path *from_path,
 			   const struct path *to_path)
 {
-	int ret = IF_CONTAINED(bulwark_keys_mount(to_path));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_mount(to_path));
 
 	if (!ret)
 		ret = orig_move_mount(from_path, to_path);
@@ -357,7 +368,8 @@ static int hook_move_mount(const struct path *from_path,
 static int hook_inode_link(struct dentry *old_dentry, struct inode *dir,
 			   struct dentry *new_dentry)
 {
-	int ret = IF_CONTAINED(bulwark_keys_link(old_dentry, new_dentry));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE,
+			       bulwark_keys_link(old_dentry, new_dentry));
 
 	if (!ret)
 		ret = orig_inode_link(old_dentry, dir, new_dentry);
@@ -369,7 +381,7 @@ static int hook_inode_link(struct dentry *old_dentry, struct inode *dir,
 static int hook_inode_symlink(struct inode *dir, struct dentry *dentry,
 			      const char *old_name)
 {
-	int ret = IF_CONTAINED(bulwark_keys_symlink(dentry));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_symlink(dentry));
 
 	if (!ret)
 		ret = orig_inode_symlink(dir, dentry, old_name);
@@ -380,7 +392,7 @@ static int hook_inode_symlink(struct inode *dir, struct dentry *dentry,
 
 static int hook_inode_unlink(struct inode *dir, struct dentry *dentry)
 {
-	int ret = IF_CONTAINED(bulwark_keys_unlink(dentry));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_unlink(dentry));
 
 	if (!ret)
 		ret = orig_inode_unlink(dir, dentry);
@@ -391,7 +403,7 @@ static int hook_inode_unlink(struct inode *dir, struct dentry *dentry)
 
 static int hook_inode_rmdir(struct inode *dir, struct dentry *dentry)
 {
-	int ret = IF_CONTAINED(bulwark_keys_rmdir(dentry));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_rmdir(dentry));
 
 	if (!ret)
 		ret = orig_inode_rmdir(dir, dentry);
@@ -404,7 +416,9 @@ static int hook_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
 			     struct inode *new_dir, struct dentry *new_dentry,
 			     unsigned int flags)
 {
-	int ret = IF_CONTAINED(bulwark_keys_rename(old_dentry, new_dentry, flags));
+	int ret = IF_CONTAINED(HOST_FILES_SCOPE,
+			       bulwark_keys_rename(old_dentry, new_dentry,
+						   flags));
 
 	if (!ret)
 		ret = orig_inode_rename(old_dir, old_dentry, new_dir,

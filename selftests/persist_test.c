@@ -1811,6 +1811,30 @@ TEST_F(allowed, host_edits)
 			return;
 }
 
+/*
+ * Scope 2 widens the miner rule alone: the host's administrator keeps
+ * every right over the protected files, and a container stays refused.
+ */
+TEST_F(allowed, host_edits_at_scope_2)
+{
+	static const struct attack at[] = {
+		{ OP_APPEND, "/etc/passwd", NULL },
+		{ OP_CREATE, "/etc/cron.d/bulwark-evil.%s", NULL },
+		{ OP_CHMOD, "/etc/crontab", NULL },
+		{ OP_UNLINK, "/usr/bin/bulwark-host.%s", NULL },
+		{ OP_MOUNT_TMPFS, "/etc/cron.d", NULL },
+	};
+	size_t i;
+
+	set_knob(_metadata, "scope", 2);
+	for (i = 0; i < ARRAY_SIZE(at); i++)
+		if (!check(_metadata, &self->env, &host_task, at[i].op,
+			   at[i].a, at[i].b, &allow))
+			return;
+	check(_metadata, &self->env, &in_chroot, OP_APPEND, "/etc/crontab",
+	      NULL, &deny);
+}
+
 /* Reading is harmless, from a container too. */
 TEST_F(allowed, contained_reads)
 {
@@ -2375,6 +2399,18 @@ TEST_F(root_keys, key_file_audited_by_keys)
 	set_knob(_metadata, "keys_mode", 1);
 	check(_metadata, &self->env, &in_chroot, OP_APPEND,
 	      "/root/.ssh/authorized_keys", NULL, &keys_audit);
+}
+
+/* Scope 2 does not take the host's own keys from its administrator. */
+TEST_F(root_keys, key_file_host_at_scope_2)
+{
+	set_knob(_metadata, "scope", 2);
+	check(_metadata, &self->env, &host_task, OP_APPEND,
+	      "/root/.ssh/authorized_keys", NULL, &allow);
+	check(_metadata, &self->env, &host_task, OP_CHMOD,
+	      "/root/.ssh/authorized_keys", NULL, &allow);
+	check(_metadata, &self->env, &in_chroot, OP_APPEND,
+	      "/root/.ssh/authorized_keys", NULL, &keys_deny);
 }
 
 /* keys_mode alone decides: off, it may change, persist_mode 2 or not. */
