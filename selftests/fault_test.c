@@ -1381,8 +1381,15 @@ TEST_F_TIMEOUT(flood, stalled_audit_daemon, 300)
 	/*
 	 * Waiting for the backlog would take audit_backlog_wait_time (60 s
 	 * by default) per denial, and kauditd never drains it here.
+	 * bulwark's own record never waits (GFP_NOWAIT): on a full backlog
+	 * it is dropped, and the syscall is not audited.  But a record that
+	 * was queued makes the syscall's exit records (SYSCALL, CWD, PATH)
+	 * follow, and the audit subsystem lets those wait: when the backlog
+	 * fills between the two, that one denial waits once.  The backlog
+	 * stays full after it, so one batch may take one wait, and the
+	 * whole flood no more than that.
 	 */
-	EXPECT_LT(deny->worst, 30.0);
+	EXPECT_LT(deny->worst, 30.0 + 65.0);
 	EXPECT_LT(deny->wall, 120.0);
 	EXPECT_LT(0ULL, st.lost - lost);
 
