@@ -204,20 +204,17 @@ if [ -n "$rpm_dkms" ] && [ -n "$rpm_tools" ]; then
 	summary=$(grep 'checked;' "$work/lint" || echo "no summary")
 	grep ': E: ' "$work/lint" >"$work/lint.e" || :
 	grep ': W: ' "$work/lint" >"$work/lint.w" || :
-	if [ ! -s "$work/lint.e" ] && [ "$summary" != "no summary" ]; then
-		pass "rpmlint: no error in the spec and the RPMs"
-	else
-		fail "rpmlint: no error in the spec and the RPMs"
-		diag "$work/lint.e"
-		echo "# $summary"
-	fi
-	if [ ! -s "$work/lint.w" ] && [ "$summary" != "no summary" ]; then
-		pass "rpmlint: no warning but those rpm/bulwark.rpmlintrc accepts"
-	else
-		fail "rpmlint: no warning but those rpm/bulwark.rpmlintrc accepts"
-		diag "$work/lint.w"
-		echo "# $summary"
-	fi
+	for kind in e:error w:"warning but those rpm/bulwark.rpmlintrc accepts"; do
+		what="rpmlint: no ${kind#*:}"
+		[ "${kind%%:*}" = e ] && what="$what in the spec and the RPMs"
+		if [ ! -s "$work/lint.${kind%%:*}" ] && [ "$summary" != "no summary" ]; then
+			pass "$what"
+		else
+			fail "$what"
+			diag "$work/lint.${kind%%:*}"
+			echo "# $summary"
+		fi
+	done
 else
 	fail "rpmlint: no error in the spec and the RPMs"
 	echo "# an RPM is missing"
