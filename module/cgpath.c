@@ -17,7 +17,9 @@
  *                                 (also :crio:, :docker: and :libpod:)
  * crio-<id>.scope, crio-<id>      CRI-O
  * libpod-<id>.scope, libpod-<id>  Podman, rootless Podman too
- * <id> beneath a pod component    Kubernetes with the cgroupfs driver
+ * <id> anywhere                    Docker's cgroupfs driver (/docker/<id>,
+ *                                 or any --cgroup-parent), Kubernetes
+ *                                 with the cgroupfs driver
  * lxc/<name>, lxc.payload.<name>  LXC and LXD (also lxc.payload/<name>)
  * machine-<name>.scope            systemd-nspawn, with or without the
  * systemd-nspawn@<name>.service   "payload" subgroup
@@ -204,7 +206,7 @@ static bool nspawn_name(const struct comp *c, struct comp *name)
  * whether it uses systemd's escapes.
  */
 static enum comp_kind comp_kind(const struct comp *prev, const struct comp *c,
-				const struct comp *next, bool in_pods,
+				const struct comp *next,
 				struct comp *id, bool *escaped)
 {
 	size_t i;
@@ -231,7 +233,12 @@ static enum comp_kind comp_kind(const struct comp *prev, const struct comp *c,
 			return COMP_CONTAINER;
 		}
 	}
-	if ((comp_is(prev, "docker") || in_pods) && is_hex_id(c->s, c->len)) {
+	/*
+	 * A bare id, whatever the parent: Docker's "docker" parent,
+	 * containerd's under kubepods, and Docker's cgroupfs driver with
+	 * --cgroup-parent anywhere.
+	 */
+	if (is_hex_id(c->s, c->len)) {
 		*id = *c;
 		return COMP_CONTAINER;
 	}
@@ -307,7 +314,7 @@ bool bulwark_cgpath_classify(const char *path, size_t len, char *id,
 	next_comp(&p, end, &cur);
 	while (cur.len) {
 		next_comp(&p, end, &next);
-		switch (comp_kind(&prev, &cur, &next, in_pods, &found,
+		switch (comp_kind(&prev, &cur, &next, &found,
 				  &escaped)) {
 		case COMP_CONTAINER:
 			set_id(id, id_size, &found, escaped);

@@ -241,6 +241,39 @@ static inline void *bulwark_krealloc_array(void *p, size_t n, size_t size,
 #define BULWARK_ENDBR_SIZE 0
 #endif
 
+
+/*
+ * Opening a block device by number: blkdev_get_by_dev() returned the
+ * block_device until v6.8; v6.9 replaced it with bdev_file_open_by_dev(),
+ * which returns a struct file ("block: remove bdev_handle completely").
+ * v6.5 ("block: use the holder as indication for exclusive opens") gave
+ * blkdev_get_by_dev() and blkdev_put() their last form.  bulwark opens
+ * read-only, without a holder, only to look at the device.
+ */
+#if KERNEL_VERSION(6, 9, 0) <= LINUX_VERSION_CODE
+#define BULWARK_BDEV_FILE
+#endif
+
+/*
+ * cgroup v2 checks a move in cgroup_attach_permissions(), which takes
+ * the cgroup namespace of the file's opener since v5.16 ("cgroup: Use
+ * open-time cgroup namespace for process migration perm checks");
+ * before, the check that knows the destination is
+ * cgroup_procs_write_permission(), which the compiler inlines into
+ * nothing else there.
+ */
+#if KERNEL_VERSION(5, 16, 0) <= LINUX_VERSION_CODE
+#define BULWARK_ATTACH_PERMISSIONS_NS
+#endif
+
+/*
+ * v7.2 gave the compressed module file its own kernel_read_file id
+ * (READING_MODULE_COMPRESSED), read before it is decompressed.
+ */
+#if KERNEL_VERSION(7, 2, 0) <= LINUX_VERSION_CODE
+#define BULWARK_READING_MODULE_COMPRESSED
+#endif
+
 #endif /* __KERNEL__ */
 
 #endif /* _BULWARK_COMPAT_H */

@@ -25,6 +25,7 @@
 int bulwark_miner_mode __read_mostly = BULWARK_MODE_ENFORCE;
 int bulwark_keys_mode __read_mostly = BULWARK_MODE_ENFORCE;
 int bulwark_persist_mode __read_mostly = BULWARK_MODE_ENFORCE;
+int bulwark_escape_mode __read_mostly = BULWARK_MODE_ENFORCE;
 int bulwark_scope __read_mostly = BULWARK_SCOPE_NS;
 unsigned long bulwark_hash_max_bytes __read_mostly = 128UL << 20;
 int bulwark_locked __read_mostly;
@@ -165,6 +166,7 @@ enum {
 	KNOB_MINER,
 	KNOB_KEYS,
 	KNOB_PERSIST,
+	KNOB_ESCAPE,
 	KNOB_SCOPE,
 	KNOB_HASH_MAX,
 	KNOB_LOCKED,
@@ -175,6 +177,8 @@ static struct ctl_table knobs[] = {
 	[KNOB_KEYS] = INT_KNOB("keys_mode", &bulwark_keys_mode, &int_two),
 	[KNOB_PERSIST] = INT_KNOB("persist_mode", &bulwark_persist_mode,
 				  &int_two),
+	[KNOB_ESCAPE] = INT_KNOB("escape_mode", &bulwark_escape_mode,
+				 &int_two),
 	[KNOB_SCOPE] = INT_KNOB("scope", &bulwark_scope, &int_two),
 	[KNOB_HASH_MAX] = {
 		.procname	= "hash_max_bytes",
@@ -237,6 +241,9 @@ MODULE_PARM_DESC(keys_mode, "host authorized_keys: 0 off, 1 audit, 2 enforce");
 module_param_cb(persist_mode, &knob_param_ops, &knobs[KNOB_PERSIST], 0444);
 MODULE_PARM_DESC(persist_mode,
 		 "host persistence files: 0 off, 1 audit, 2 enforce");
+module_param_cb(escape_mode, &knob_param_ops, &knobs[KNOB_ESCAPE], 0444);
+MODULE_PARM_DESC(escape_mode,
+		 "module loads, kernel knobs, cgroup moves, setns: 0 off, 1 audit, 2 enforce");
 module_param_cb(scope, &knob_param_ops, &knobs[KNOB_SCOPE], 0444);
 MODULE_PARM_DESC(scope,
 		 "0 container cgroups, 1 also child pid/user namespaces, 2 all tasks");

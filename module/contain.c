@@ -151,11 +151,17 @@ static DEFINE_MUTEX(cache_mutex);
 static void flush_cache(struct work_struct *work);
 static DECLARE_WORK(cache_flush_work, flush_cache);
 
-/* The current task runs in a pid or user namespace of its own. */
-static bool in_child_namespace(void)
+/*
+ * @task runs in a pid or user namespace of its own.  Called under RCU
+ * for a task other than the current one.
+ */
+static bool in_child_namespace(struct task_struct *task)
 {
-	return task_pid(current)->level != 0 ||
-	       current_user_ns() != &init_user_ns;
+	if (task == current)
+		return task_pid(current)->level != 0 ||
+		       current_user_ns() != &init_user_ns;
+	return task_pid(task)->level != 0 ||
+	       __task_cred(task)->user_ns != &init_user_ns;
 }
 
 static struct verdict_cache *cache_alloc(void)
@@ -208,13 +214,14 @@ static void flush_cache(struct work_struct *work)
 }
 
 /*
- * The current task's cgroups: [0] on the v2 hierarchy, [1 + ssid] the
- * controller's on a v1 hierarchy or NULL.  Called under RCU; the
- * cgroups stay valid until rcu_read_unlock().
+ * @task's cgroups: [0] on the v2 hierarchy, [1 + ssid] the controller's
+ * on a v1 hierarchy or NULL.  Called under RCU; the cgroups stay valid
+ * until rcu_read_unlock().
  */
-static void current_cgroups(struct verdict_key *key, struct cgroup **cgrp)
+static void task_cgroups(struct task_struct *task, struct verdict_key *key,
+			 struct cgroup **cgrp)
 {
-	struct css_set *cset = task_css_set(current);
+	struct css_set *cset = task_css_set(task);
 	int i;
 
 	cgrp[0] = cset->dfl_cgrp;
@@ -296,12 +303,12 @@ static bool cache_add(struct verdict_cache *c, struct verdict *v)
 #define VERDICT_KNOWN BIT(31)
 
 /*
- * The cached verdict on the current task's cgroups: its flags with
- * VERDICT_KNOWN, or 0 when the cache has none.  Copies the container's
- * id to @id if @id is not NULL.  Safe in atomic context on every
- * kernel: an RCU lookup, no lock, no allocation.
+ * The cached verdict on @task's cgroups: its flags with VERDICT_KNOWN,
+ * or 0 when the cache has none.  Copies the container's id to @id if
+ * @id is not NULL.  Safe in atomic context on every kernel: an RCU
+ * lookup, no lock, no allocation.
  */
-static u32 cached_verdict(char *id, size_t len)
+static u32 task_cached_verdict(struct task_struct *task, char *id, size_t len)
 {
 	struct cgroup *cgrp[NR_HIER];
 	const struct bulwark_exempt *ex;
@@ -314,7 +321,7 @@ static u32 cached_verdict(char *id, size_t len)
 	rcu_read_lock();
 	ex = bulwark_exempt_current();
 	key.gen = ex ? ex->gen : 0;
-	current_cgroups(&key, cgrp);
+	task_cgroups(task, &key, cgrp);
 	c = rcu_dereference(cache);
 	found = c ? rhashtable_lookup(&c->table, &key, verdict_params) : NULL;
 	if (found) {
@@ -326,12 +333,21 @@ static u32 cached_verdict(char *id, size_t len)
 	return flags;
 }
 
+static u32 cached_verdict(char *id, size_t len)
+{
+	return task_cached_verdict(current, id, len);
+}
+
 /*
- * The verdict on the current task's cgroups, classifying them and
- * caching the verdict on a miss.  May sleep.  If memory runs out, the
- * task is judged a container's: the rules apply rather than lapse.
+ * The verdict on @task's cgroups, classifying them and caching the
+ * verdict on a miss, with allocations of @gfp.  May sleep unless @gfp
+ * is GFP_ATOMIC: kernfs_path_from_node() takes a spinning lock, with
+ * interrupts off, everywhere but on PREEMPT_RT, where the atomic callers
+ * hold sleeping spinlocks themselves.  If memory runs out, the task is
+ * judged a container's: the rules apply rather than lapse.
  */
-static u32 current_verdict(char *id, size_t len)
+static u32 task_verdict(struct task_struct *task, char *id, size_t len,
+			gfp_t gfp)
 {
 	struct cgroup *cgrp[NR_HIER];
 	const struct bulwark_exempt *ex;
@@ -340,13 +356,12 @@ static u32 current_verdict(char *id, size_t len)
 	char *buf;
 	u32 flags;
 
-	might_sleep();
-	flags = cached_verdict(id, len);
+	flags = task_cached_verdict(task, id, len);
 	if (flags)
 		return flags;
 
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	v = kzalloc(sizeof(*v), gfp);
+	buf = kmalloc(PATH_MAX, gfp);
 	if (!v || !buf) {
 		kfree(buf);
 		kfree(v);
@@ -357,7 +372,7 @@ static u32 current_verdict(char *id, size_t len)
 	rcu_read_lock();
 	ex = bulwark_exempt_current();
 	v->key.gen = ex ? ex->gen : 0;
-	current_cgroups(&v->key, cgrp);
+	task_cgroups(task, &v->key, cgrp);
 	classify(cgrp, ex, v, buf);
 	flags = v->flags | VERDICT_KNOWN;
 	if (id)
@@ -371,6 +386,17 @@ static u32 current_verdict(char *id, size_t len)
 	return flags;
 }
 
+static u32 current_verdict(char *id, size_t len)
+{
+	might_sleep();
+	return task_verdict(current, id, len, GFP_KERNEL);
+}
+
+static u32 current_verdict_atomic(char *id, size_t len)
+{
+	return task_verdict(current, id, len, GFP_ATOMIC);
+}
+
 /*
  * Whether a rule that reaches as far as @max_scope applies to the current
  * task, with @ask, cached_verdict() or current_verdict(), for the verdict
@@ -382,7 +408,7 @@ static bool contained(u32 (*ask)(char *id, size_t len), int max_scope)
 	u32 flags;
 
 	if (scope == BULWARK_SCOPE_ALL ||
-	    (scope >= BULWARK_SCOPE_NS && in_child_namespace())) {
+	    (scope >= BULWARK_SCOPE_NS && in_child_namespace(current))) {
 		if (!bulwark_exempt_any())
 			return true;
 		flags = ask(NULL, 0);
@@ -427,6 +453,104 @@ bool bulwark_current_contained(int max_scope)
 }
 
 /**
+ * bulwark_current_contained_atomic - bulwark_current_contained(), atomic
+ * @max_scope: as for bulwark_current_maybe_contained()
+ *
+ * For handlers that run under a spinlock: on a cache miss it classifies
+ * with GFP_ATOMIC allocations, and judges the task contained if they
+ * fail.
+ *
+ * Return: true when the current task is subject to the rule.
+ */
+bool bulwark_current_contained_atomic(int max_scope)
+{
+	return contained(current_verdict_atomic, max_scope);
+}
+
+/**
+ * bulwark_task_contained_atomic - is another task subject to the rules?
+ * @task: the task, alive for the call (its caller holds its task_lock()
+ *	or a reference)
+ *
+ * As bulwark_current_contained_atomic() at scope 1 or below, for @task:
+ * the test of who is the host when a contained task reaches for another
+ * task.  Any context.
+ *
+ * Return: true when @task is contained.
+ */
+bool bulwark_task_contained_atomic(struct task_struct *task)
+{
+	int scope = min(READ_ONCE(bulwark_scope), BULWARK_SCOPE_NS);
+	bool child_ns;
+	u32 flags;
+
+	rcu_read_lock();
+	child_ns = in_child_namespace(task);
+	rcu_read_unlock();
+	if (scope >= BULWARK_SCOPE_NS && child_ns) {
+		if (!bulwark_exempt_any())
+			return true;
+		flags = task_verdict(task, NULL, 0, GFP_ATOMIC);
+		return !(flags & VERDICT_EXEMPT);
+	}
+	flags = task_verdict(task, NULL, 0, GFP_ATOMIC);
+	return (flags & (VERDICT_CONTAINER | VERDICT_EXEMPT)) ==
+	       VERDICT_CONTAINER;
+}
+
+/**
+ * bulwark_container_root - the cgroup that bounds a contained task's moves
+ * @own: the current task's cgroup on some hierarchy
+ * @ns_root: the root of the current task's cgroup namespace there
+ * @buf: PATH_MAX bytes to build paths in
+ *
+ * The outermost cgroup, from @own up, whose path a container pattern
+ * matches with the same container id as @own's.  A task in no
+ * container's cgroup (contained by its namespaces) is bounded by the
+ * root of its cgroup namespace when that is not the hierarchy's root,
+ * and else not at all: every task it can name in its pid namespace
+ * stays contained by that namespace wherever it moves, and cgroup
+ * delegation keeps a task of a child user namespace to the subtree it
+ * was given (rootless runtimes move their containers within it).
+ * Called under rcu_read_lock(); takes kernfs's rename lock, as
+ * classify() does.
+ *
+ * Return: @own or one of its ancestors, or NULL for no bound.
+ */
+struct cgroup *bulwark_container_root(struct cgroup *own,
+				      struct cgroup *ns_root, char *buf)
+{
+	char id[BULWARK_CONTAINER_ID_LEN], up_id[BULWARK_CONTAINER_ID_LEN];
+	struct cgroup *root = own, *up;
+	int len;
+
+	len = kernfs_path_from_node(own->kn, NULL, buf, PATH_MAX);
+	if (len < 0 || len >= PATH_MAX - 1 ||
+	    !bulwark_cgpath_classify(buf, len, id, sizeof(id)))
+		return cgroup_parent(ns_root) ? ns_root : NULL;
+	for (up = cgroup_parent(own); up; up = cgroup_parent(up)) {
+		len = kernfs_path_from_node(up->kn, NULL, buf, PATH_MAX);
+		if (len < 0 || len >= PATH_MAX - 1 ||
+		    !bulwark_cgpath_classify(buf, len, up_id, sizeof(up_id)) ||
+		    strcmp(id, up_id))
+			break;
+		root = up;
+	}
+	return root;
+}
+
+/**
+ * bulwark_container_id_atomic - bulwark_container_id(), for atomic context
+ * @buf: where to write the id
+ * @len: size of @buf, at least 2
+ */
+void bulwark_container_id_atomic(char *buf, size_t len)
+{
+	if (!(current_verdict_atomic(buf, len) & VERDICT_CONTAINER) || !buf[0])
+		strscpy(buf, "-", len);
+}
+
+/**
  * bulwark_current_in_container - is the current task in a container?
  *
  * The test for who may configure bulwark.  It ignores scope and the
@@ -441,7 +565,7 @@ bool bulwark_current_contained(int max_scope)
  */
 bool bulwark_current_in_container(void)
 {
-	return in_child_namespace() ||
+	return in_child_namespace(current) ||
 	       (current_verdict(NULL, 0) & VERDICT_CONTAINER);
 }
 

@@ -81,6 +81,8 @@ COUNTER_ATTR(keys_blocked, BULWARK_KEYS_BLOCKED);
 COUNTER_ATTR(keys_audited, BULWARK_KEYS_AUDITED);
 COUNTER_ATTR(persist_blocked, BULWARK_PERSIST_BLOCKED);
 COUNTER_ATTR(persist_audited, BULWARK_PERSIST_AUDITED);
+COUNTER_ATTR(escape_blocked, BULWARK_ESCAPE_BLOCKED);
+COUNTER_ATTR(escape_audited, BULWARK_ESCAPE_AUDITED);
 COUNTER_ATTR(policy_loads, BULWARK_POLICY_LOADS);
 COUNTER_ATTR(policy_rejects, BULWARK_POLICY_REJECTS);
 
@@ -105,6 +107,8 @@ static struct attribute *counter_attrs[] = {
 	&keys_audited_attr.attr.attr,
 	&persist_blocked_attr.attr.attr,
 	&persist_audited_attr.attr.attr,
+	&escape_blocked_attr.attr.attr,
+	&escape_audited_attr.attr.attr,
 	&policy_loads_attr.attr.attr,
 	&policy_rejects_attr.attr.attr,
 	&blocklist_entries_attr.attr,

@@ -155,11 +155,15 @@ static struct ftrace_ops gate_ops = {
 GATE(0) GATE(1) GATE(2) GATE(3) GATE(4) GATE(5) GATE(6) GATE(7)
 GATE(8) GATE(9) GATE(10) GATE(11) GATE(12) GATE(13) GATE(14) GATE(15)
 GATE(16) GATE(17) GATE(18) GATE(19) GATE(20) GATE(21) GATE(22) GATE(23)
+GATE(24) GATE(25) GATE(26) GATE(27) GATE(28) GATE(29) GATE(30) GATE(31)
+GATE(32) GATE(33) GATE(34) GATE(35) GATE(36) GATE(37) GATE(38) GATE(39)
 
 static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
 	gate_0, gate_1, gate_2, gate_3, gate_4, gate_5, gate_6, gate_7,
 	gate_8, gate_9, gate_10, gate_11, gate_12, gate_13, gate_14, gate_15,
 	gate_16, gate_17, gate_18, gate_19, gate_20, gate_21, gate_22, gate_23,
+	gate_24, gate_25, gate_26, gate_27, gate_28, gate_29, gate_30, gate_31,
+	gate_32, gate_33, gate_34, gate_35, gate_36, gate_37, gate_38, gate_39,
 };
 
 /*

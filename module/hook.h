@@ -56,7 +56,7 @@ struct bulwark_hook {
 };
 
 /* The most hooks one table may have: there is one gate for each. */
-#define BULWARK_MAX_HOOKS 24
+#define BULWARK_MAX_HOOKS 40
 
 int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count);
 void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count);

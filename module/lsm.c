@@ -13,19 +13,26 @@
 #include "common.h"
 
 #include <linux/binfmts.h>
+#include <linux/cgroup.h>
 #include <linux/fs.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm_types.h>
 #include <linux/mman.h>
+#include <linux/module.h>
 #include <linux/mount.h>
 #include <uapi/linux/mount.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/security.h>
+#include <linux/uaccess.h>
 
 #include "blocklist.h"
 #include "compat.h"
 #include "config.h"
 #include "contain.h"
+#include "escape.h"
 #include "exec.h"
 #include "hook.h"
 #include "keys.h"
@@ -39,6 +46,7 @@
  */
 #define MINER_SCOPE BULWARK_SCOPE_ALL
 #define HOST_FILES_SCOPE BULWARK_SCOPE_NS
+#define ESCAPE_SCOPE BULWARK_SCOPE_NS
 
 /*
  * The exec rule is on, has something to find, and the current task is
@@ -98,16 +106,50 @@ static bool want_keys_mount(struct bulwark_ftrace_regs *fregs)
 	       want_keys(fregs);
 }
 
+/* The escape rule is on and the current task is subject to it. */
+static bool want_escape(struct bulwark_ftrace_regs *fregs)
+{
+	return READ_ONCE(bulwark_escape_mode) != BULWARK_MODE_OFF &&
+	       bulwark_current_maybe_contained(ESCAPE_SCOPE);
+}
+
 /*
  * As want_keys(), for an open that may change the file: few opens do,
- * and fewer of a file that a rule may protect.
+ * and fewer of a file that a rule may protect; and as want_escape(),
+ * for an open for writing of a device or of a kernel or cgroup file.
  */
-static bool want_keys_open(struct bulwark_ftrace_regs *fregs)
+static bool want_file_open(struct bulwark_ftrace_regs *fregs)
 {
 	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
 
-	return bulwark_keys_open_modifies(file) && want_keys(fregs) &&
-	       bulwark_keys_want_dentry(file->f_path.dentry);
+	if (bulwark_keys_open_modifies(file) && want_keys(fregs) &&
+	    bulwark_keys_want_dentry(file->f_path.dentry))
+		return true;
+	return bulwark_escape_open_concerns(file) && want_escape(fregs);
+}
+
+/* As want_escape(), for a module or kexec file the kernel reads. */
+static bool want_escape_read(struct bulwark_ftrace_regs *fregs)
+{
+	return bulwark_escape_read_concerns(bulwark_fregs_arg(fregs, 1)) &&
+	       want_escape(fregs);
+}
+
+/* As want_escape(), for a module or kexec image handed in a buffer. */
+static bool want_escape_load(struct bulwark_ftrace_regs *fregs)
+{
+	unsigned long id = bulwark_fregs_arg(fregs, 0);
+
+	return (id == LOADING_MODULE || id == LOADING_KEXEC_IMAGE ||
+		id == LOADING_KEXEC_INITRAMFS) &&
+	       want_escape(fregs);
+}
+
+/* As want_escape(), for a ptrace access that attaches, not one that reads. */
+static bool want_escape_ptrace(struct bulwark_ftrace_regs *fregs)
+{
+	return (bulwark_fregs_arg(fregs, 1) & PTRACE_MODE_ATTACH) &&
+	       want_escape(fregs);
 }
 
 /* As want_keys(), for a new file where a rule may protect it. */
@@ -209,7 +251,13 @@ static int hook_mmap_file(struct file *file, unsigned long prot,
  */
 static int hook_file_open(struct file *file)
 {
-	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_open(file));
+	int ret = 0;
+
+	if (bulwark_current_contained(HOST_FILES_SCOPE)) {
+		ret = bulwark_escape_open(file);
+		if (!ret)
+			ret = bulwark_keys_open(file);
+	}
 
 	if (!ret)
 		ret = orig_file_open(file);
@@ -428,9 +476,298 @@ static int hook_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
 	return ret;
 }
 
+/*
+ * The escape rule's handlers.  kernel_read_file: finit_module(2) and
+ * kexec_file_load(2); kernel_load_data: init_module(2) and kexec_load(2).
+ */
+static int (*orig_kernel_read_file)(struct file *file,
+				    enum kernel_read_file_id id,
+				    bool contents);
+static int (*orig_kernel_load_data)(enum kernel_load_data_id id,
+				    bool contents);
+static int (*orig_ptrace_access_check)(struct task_struct *child,
+				       unsigned int mode);
+static int (*orig_unix_stream_connect)(struct sock *sock, struct sock *other,
+				       struct sock *newsk);
+static int (*orig_pidns_install)(struct nsset *nsset, struct ns_common *ns);
+static int (*orig_mntns_install)(struct nsset *nsset, struct ns_common *ns);
+static int (*orig_cgroupns_install)(struct nsset *nsset, struct ns_common *ns);
+#ifdef BULWARK_ATTACH_PERMISSIONS_NS
+static int (*orig_cgroup_attach_permissions)(struct cgroup *src_cgrp,
+					     struct cgroup *dst_cgrp,
+					     struct super_block *sb,
+					     bool threadgroup,
+					     struct cgroup_namespace *ns);
+#else
+static int (*orig_cgroup_procs_write_permission)(struct cgroup *src_cgrp,
+						 struct cgroup *dst_cgrp,
+						 struct super_block *sb);
+#endif
+static long (*orig_delete_module)(const struct pt_regs *regs);
+
+static int hook_kernel_read_file(struct file *file,
+				 enum kernel_read_file_id id, bool contents)
+{
+	int ret = IF_CONTAINED(ESCAPE_SCOPE,
+			       bulwark_escape_read_file(file, id));
+
+	if (!ret)
+		ret = orig_kernel_read_file(file, id, contents);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_kernel_load_data(enum kernel_load_data_id id, bool contents)
+{
+	int ret = IF_CONTAINED(ESCAPE_SCOPE, bulwark_escape_load_data(id));
+
+	if (!ret)
+		ret = orig_kernel_load_data(id, contents);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+/* Under the tracee's task_lock(): atomic. */
+static int hook_ptrace_access_check(struct task_struct *child,
+				    unsigned int mode)
+{
+	int ret = 0;
+
+	if (bulwark_current_contained_atomic(ESCAPE_SCOPE))
+		ret = bulwark_escape_ptrace(child);
+	if (!ret)
+		ret = orig_ptrace_access_check(child, mode);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+/* Under the listening socket's state lock: atomic. */
+static int hook_unix_stream_connect(struct sock *sock, struct sock *other,
+				    struct sock *newsk)
+{
+	int ret = 0;
+
+	if (bulwark_current_contained_atomic(ESCAPE_SCOPE))
+		ret = bulwark_escape_connect(other);
+	if (!ret)
+		ret = orig_unix_stream_connect(sock, other, newsk);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+/*
+ * setns(2): the install operations of the pid, mount and cgroup
+ * namespaces, which have no security hook of their own.  Each is called
+ * through its namespace type's operations, for a namespace file and for
+ * each type a pidfd asks for alike.
+ */
+static int hook_pidns_install(struct nsset *nsset, struct ns_common *ns)
+{
+	int ret = IF_CONTAINED(ESCAPE_SCOPE, bulwark_escape_setns(ns));
+
+	if (!ret)
+		ret = orig_pidns_install(nsset, ns);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_mntns_install(struct nsset *nsset, struct ns_common *ns)
+{
+	int ret = IF_CONTAINED(ESCAPE_SCOPE, bulwark_escape_setns(ns));
+
+	if (!ret)
+		ret = orig_mntns_install(nsset, ns);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static int hook_cgroupns_install(struct nsset *nsset, struct ns_common *ns)
+{
+	int ret = IF_CONTAINED(ESCAPE_SCOPE, bulwark_escape_setns(ns));
+
+	if (!ret)
+		ret = orig_cgroupns_install(nsset, ns);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+/*
+ * cgroup v2's permission check of a move into @dst_cgrp: at a write of
+ * cgroup.procs or cgroup.threads, and at clone3(CLONE_INTO_CGROUP).
+ * Called with cgroup_mutex held; may sleep.
+ */
+#ifdef BULWARK_ATTACH_PERMISSIONS_NS
+static int hook_cgroup_attach_permissions(struct cgroup *src_cgrp,
+					  struct cgroup *dst_cgrp,
+					  struct super_block *sb,
+					  bool threadgroup,
+					  struct cgroup_namespace *ns)
+{
+	int ret = IF_CONTAINED(ESCAPE_SCOPE, bulwark_escape_attach(dst_cgrp));
+
+	if (!ret)
+		ret = orig_cgroup_attach_permissions(src_cgrp, dst_cgrp, sb,
+						     threadgroup, ns);
+
+	bulwark_hook_leave();
+	return ret;
+}
+#else
+static int hook_cgroup_procs_write_permission(struct cgroup *src_cgrp,
+					      struct cgroup *dst_cgrp,
+					      struct super_block *sb)
+{
+	int ret = IF_CONTAINED(ESCAPE_SCOPE, bulwark_escape_attach(dst_cgrp));
+
+	if (!ret)
+		ret = orig_cgroup_procs_write_permission(src_cgrp, dst_cgrp, sb);
+
+	bulwark_hook_leave();
+	return ret;
+}
+#endif
+
+/*
+ * delete_module(2) has no security hook: bulwark redirects the system
+ * call itself.  Its handler never calls the original, since the module
+ * being unloaded may be bulwark, whose handler would then return into
+ * freed text (and whose unload would wait for that very handler to
+ * leave).  To let a call through, the handler hands the task a pass and
+ * restarts the system call; the callback lets the restarted call run
+ * untouched, once.  Passes name the task by pointer and start time, and
+ * expire after a second: a task killed before it restarts leaves no
+ * usable pass behind.
+ */
+#define UNLOAD_PASSES 4
+/* A slot being filled in. */
+#define PASS_BUSY ((struct task_struct *)1)
+
+static struct unload_pass {
+	struct task_struct *task;
+	u64 start;
+	unsigned long until;
+} unload_passes[UNLOAD_PASSES];
+
+/* Take the current task's pass, if it holds one.  Atomic. */
+static bool take_unload_pass(void)
+{
+	size_t i;
+
+	for (i = 0; i < UNLOAD_PASSES; i++) {
+		struct unload_pass *p = &unload_passes[i];
+
+		if (smp_load_acquire(&p->task) != current)
+			continue;
+		if (READ_ONCE(p->start) == current->start_boottime &&
+		    time_before(jiffies, READ_ONCE(p->until))) {
+			WRITE_ONCE(p->task, NULL);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Give the current task a pass and restart its system call. */
+static long pass_unload(void)
+{
+	size_t i;
+
+	for (i = 0; i < UNLOAD_PASSES; i++) {
+		struct unload_pass *p = &unload_passes[i];
+		struct task_struct *old = READ_ONCE(p->task);
+
+		if (old == PASS_BUSY ||
+		    (old && time_before(jiffies, READ_ONCE(p->until))))
+			continue;
+		if (cmpxchg(&p->task, old, PASS_BUSY) != old)
+			continue;
+		WRITE_ONCE(p->start, current->start_boottime);
+		WRITE_ONCE(p->until, jiffies + HZ);
+		/* Published last: the callback then sees a whole pass. */
+		smp_store_release(&p->task, current);
+		return restart_syscall();
+	}
+	return -EAGAIN;
+}
+
+/* O_TRUNC in delete_module(2)'s flags forces the unload. */
+static bool unload_forced(const struct pt_regs *regs)
+{
+	return regs->si & O_TRUNC;
+}
+
+/*
+ * A contained task's unload goes to the handler, and so, for the host,
+ * does a forced unload while bulwark is locked or of any module: the
+ * handler refuses the first and forced unloads of bulwark.
+ */
+static bool want_delete_module(struct bulwark_ftrace_regs *fregs)
+{
+	const struct pt_regs *regs = (void *)bulwark_fregs_arg(fregs, 0);
+
+	if (unlikely(take_unload_pass()))
+		return false;
+	return unload_forced(regs) ||
+	       (READ_ONCE(bulwark_escape_mode) != BULWARK_MODE_OFF &&
+		bulwark_current_maybe_contained(ESCAPE_SCOPE));
+}
+
+static long hook_delete_module(const struct pt_regs *regs)
+{
+	char name[MODULE_NAME_LEN];
+	long ret;
+
+	if (strncpy_from_user(name, (const char __user *)regs->di,
+			      sizeof(name)) < 0)
+		name[0] = '\0';
+	name[sizeof(name) - 1] = '\0';
+
+	if (READ_ONCE(bulwark_escape_mode) != BULWARK_MODE_OFF &&
+	    bulwark_current_contained(ESCAPE_SCOPE)) {
+		ret = bulwark_escape_unload(name);
+	} else if (unload_forced(regs) &&
+		   (READ_ONCE(bulwark_locked) || !strcmp(name, THIS_MODULE->name))) {
+		/*
+		 * Locked, no forced unload at all: the name is read again
+		 * by the original, after this check.  Unlocked, a forced
+		 * unload of bulwark would free the policy files' code
+		 * while they are open.
+		 */
+		pr_notice_ratelimited("refused the forced unload of \"%s\" (pid %d): %s\n",
+				      name, task_pid_nr(current),
+				      READ_ONCE(bulwark_locked) ?
+				      "bulwark is locked" :
+				      "bulwark is never unloaded by force");
+		ret = -EPERM;
+	} else {
+		ret = 0;
+	}
+	if (!ret)
+		ret = pass_unload();
+
+	bulwark_hook_leave();
+	return ret;
+}
+
 #define HOOK(_name, _want)						\
 	{								\
 		.name = "security_" #_name,				\
+		.handler = hook_##_name,				\
+		.orig = (void **)&orig_##_name,				\
+		.want = _want,						\
+	}
+
+/* A kernel function that is not a security hook, by its own name. */
+#define RAW_HOOK(_name, _want)						\
+	{								\
+		.name = #_name,						\
 		.handler = hook_##_name,				\
 		.orig = (void **)&orig_##_name,				\
 		.want = _want,						\
@@ -447,7 +784,7 @@ static int hook_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
 
 /* The hook layer tries these in order: most frequently called first. */
 static struct bulwark_hook hooks[] = {
-	HOOK(file_open, want_keys_open),
+	HOOK(file_open, want_file_open),
 	HOOK(mmap_file, want_mmap_exec),
 	HOOK(file_ioctl, want_keys_ioctl),
 	HOOK(inode_setattr, want_keys),
@@ -470,6 +807,24 @@ static struct bulwark_hook hooks[] = {
 #ifdef BULWARK_HAVE_INODE_FILE_SETATTR
 	HOOK(inode_file_setattr, want_keys),
 #endif
+	HOOK(ptrace_access_check, want_escape_ptrace),
+	HOOK(unix_stream_connect, want_escape),
+	HOOK(kernel_read_file, want_escape_read),
+	HOOK(kernel_load_data, want_escape_load),
+	RAW_HOOK(pidns_install, want_escape),
+	RAW_HOOK(mntns_install, want_escape),
+	RAW_HOOK(cgroupns_install, want_escape),
+#ifdef BULWARK_ATTACH_PERMISSIONS_NS
+	RAW_HOOK(cgroup_attach_permissions, want_escape),
+#else
+	RAW_HOOK(cgroup_procs_write_permission, want_escape),
+#endif
+	{
+		.name = "__x64_sys_delete_module",
+		.handler = hook_delete_module,
+		.orig = (void **)&orig_delete_module,
+		.want = want_delete_module,
+	},
 };
 
 /**

@@ -32,6 +32,7 @@
 #include <linux/audit.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/module.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -73,16 +74,24 @@ struct report_strings {
 	 * @sha256: the digest in hex.
 	 */
 	char sha256[BULWARK_SHA256_HEX_LEN + 1];
+	/**
+	 * @extra: " target=<pid>" and " module=\"<name>\"", or "".
+	 */
+	char extra[32 + 4 * MODULE_NAME_LEN];
 };
 
-/* @path's name, and @child's after it when @child is not NULL. */
-static char *quotable_path(const struct path *path, const char *child)
+/*
+ * @path's name, and @child's after it when @child is not NULL, with
+ * allocations of @gfp.
+ */
+static char *quotable_path_gfp(const struct path *path, const char *child,
+			       gfp_t gfp)
 {
 	char *buf, *name, *joined = NULL, *quoted = NULL;
 
 	if (!path)
 		return NULL;
-	buf = __getname();
+	buf = kmalloc(PATH_MAX, gfp);
 	if (!buf)
 		return NULL;
 	name = d_path(path, buf, PATH_MAX);
@@ -90,17 +99,21 @@ static char *quotable_path(const struct path *path, const char *child)
 		goto out_putname;
 	if (child) {
 		/* The root's name is "/" already. */
-		joined = kasprintf(GFP_KERNEL, "%s/%s", name[1] ? name : "",
-				   child);
+		joined = kasprintf(gfp, "%s/%s", name[1] ? name : "", child);
 		if (!joined)
 			goto out_putname;
 		name = joined;
 	}
-	quoted = kstrdup_quotable(name, GFP_KERNEL);
+	quoted = kstrdup_quotable(name, gfp);
 	kfree(joined);
 out_putname:
-	__putname(buf);
+	kfree(buf);
 	return quoted;
+}
+
+static char *quotable_path(const struct path *path, const char *child)
+{
+	return quotable_path_gfp(path, child, GFP_KERNEL);
 }
 
 static void report_log(const struct bulwark_event *ev,
@@ -112,10 +125,10 @@ static void report_log(const struct bulwark_event *ev,
 			  task_pid_nr(current), s->comm ?: "?", s->container,
 			  s->path ?: "?", s->sha256, s->label ?: "");
 	else
-		pr_notice("action=%s op=%s reason=%s pid=%d comm=\"%s\" container=%s path=\"%s\"\n",
+		pr_notice("action=%s op=%s reason=%s pid=%d comm=\"%s\" container=%s path=\"%s\"%s\n",
 			  ev->deny ? "deny" : "audit", ev->op, ev->reason,
 			  task_pid_nr(current), s->comm ?: "?", s->container,
-			  s->path ?: "?");
+			  s->path ?: "?", s->extra);
 }
 
 static void report_audit(const struct bulwark_event *ev,
@@ -131,8 +144,8 @@ static void report_audit(const struct bulwark_event *ev,
 	audit_log_format(ab, "bulwark action=%s op=%s reason=%s pid=%d",
 			 ev->deny ? "deny" : "audit", ev->op, ev->reason,
 			 task_pid_nr(current));
-	audit_log_format(ab, " comm=\"%s\" container=%s path=\"%s\"",
-			 s->comm ?: "?", s->container, s->path ?: "?");
+	audit_log_format(ab, " comm=\"%s\" container=%s path=\"%s\"%s",
+			 s->comm ?: "?", s->container, s->path ?: "?", s->extra);
 	if (ev->sha256)
 		audit_log_format(ab, " sha256=%s label=\"%s\"", s->sha256,
 				 s->label ?: "");
@@ -153,23 +166,43 @@ void bulwark_report(const struct bulwark_event *ev)
 	char comm[TASK_COMM_LEN];
 	bool log = __ratelimit(&report_ratelimit);
 
+	gfp_t gfp = ev->atomic ? GFP_ATOMIC : GFP_KERNEL;
+	char *module = NULL;
+
 	if (!log && !audit_enabled)
 		return;
 
-	bulwark_container_id(s.container, sizeof(s.container));
+	if (ev->atomic)
+		bulwark_container_id_atomic(s.container, sizeof(s.container));
+	else
+		bulwark_container_id(s.container, sizeof(s.container));
 	if (ev->sha256)
 		bin2hex(s.sha256, ev->sha256, BULWARK_SHA256_SIZE);
-	s.path = quotable_path(ev->path, ev->name);
+	if (ev->path)
+		s.path = quotable_path_gfp(ev->path, ev->name, gfp);
+	else
+		s.path = kstrdup_quotable(ev->text ?: "-", gfp);
 
-	s.comm = kstrdup_quotable(get_task_comm(comm, current), GFP_KERNEL);
+	/* Not get_task_comm(): an atomic caller may hold another task_lock(). */
+	strscpy_pad(comm, current->comm, sizeof(comm));
+	s.comm = kstrdup_quotable(comm, gfp);
 	if (ev->label)
-		s.label = kstrdup_quotable(ev->label, GFP_KERNEL);
+		s.label = kstrdup_quotable(ev->label, gfp);
+	if (ev->module)
+		module = kstrdup_quotable(ev->module, gfp);
+	if (ev->target)
+		snprintf(s.extra, sizeof(s.extra), " target=%d", ev->target);
+	if (ev->module)
+		snprintf(s.extra + strlen(s.extra),
+			 sizeof(s.extra) - strlen(s.extra), " module=\"%s\"",
+			 module ?: "?");
 
 	if (log)
 		report_log(ev, &s);
 	if (audit_enabled)
 		report_audit(ev, &s);
 
+	kfree(module);
 	kfree(s.label);
 	kfree(s.comm);
 	kfree(s.path);

@@ -19,11 +19,14 @@ struct bulwark_event {
 	bool deny;
 	/**
 	 * @op: the operation: "exec", "open", "truncate", "rename",
-	 * "link", "symlink", "unlink", "setattr" or "ioctl".
+	 * "link", "symlink", "unlink", "setattr", "ioctl", or an escape
+	 * op: "module_load", "module_unload", "kexec", "knob", "rawdev",
+	 * "cgroup_move", "setns", "connect", "ptrace".
 	 */
 	const char *op;
 	/**
-	 * @reason: the rule: "miner_hash" or "host_keys".
+	 * @reason: the rule: "miner_hash", "host_keys", "host_persist" or
+	 * "host_escape".
 	 */
 	const char *reason;
 	/**
@@ -43,6 +46,26 @@ struct bulwark_event {
 	 * @label: the blocklist entry's label, or NULL.
 	 */
 	const char *label;
+	/**
+	 * @text: what the decision is about when it is not a file of
+	 * @path (a namespace, a cgroup), printed as the path; NULL for
+	 * "-" when @path is NULL too.
+	 */
+	const char *text;
+	/**
+	 * @target: the pid, in the initial pid namespace, of the task
+	 * acted on (ptrace), or 0.
+	 */
+	pid_t target;
+	/**
+	 * @module: the kernel module's name, or NULL.
+	 */
+	const char *module;
+	/**
+	 * @atomic: the caller holds a spinning lock; reporting must not
+	 * sleep.
+	 */
+	bool atomic;
 };
 
 void bulwark_report(const struct bulwark_event *event);

@@ -22,6 +22,7 @@
 #include "counters.h"
 #include "exec.h"
 #include "exempt.h"
+#include "escape.h"
 #include "fs.h"
 #include "keys.h"
 #include "lsm.h"
@@ -45,9 +46,12 @@ static int __init bulwark_init(void)
 	err = bulwark_keys_init();
 	if (err)
 		goto out_exec;
-	err = bulwark_lsm_init();
+	err = bulwark_escape_init();
 	if (err)
 		goto out_keys;
+	err = bulwark_lsm_init();
+	if (err)
+		goto out_escape;
 	err = bulwark_fs_init();
 	if (err)
 		goto out_lsm;
@@ -75,6 +79,8 @@ out_lsm:
 	bulwark_lsm_exit();
 	bulwark_exempt_free();
 	bulwark_blocklist_exit();
+out_escape:
+	bulwark_escape_exit();
 out_keys:
 	bulwark_keys_exit();
 out_exec:
@@ -97,6 +103,7 @@ static void __exit bulwark_exit(void)
 	bulwark_lsm_exit();
 	bulwark_exempt_free();
 	bulwark_blocklist_exit();
+	bulwark_escape_exit();
 	bulwark_keys_exit();
 	bulwark_exec_exit();
 	bulwark_sysfs_exit();
@@ -108,7 +115,7 @@ static void __exit bulwark_exit(void)
 module_init(bulwark_init);
 module_exit(bulwark_exit);
 
-MODULE_DESCRIPTION("Stops cryptominers and SSH key backdoors in containers");
+MODULE_DESCRIPTION("Keeps containers from mining, planting keys and persistence, and escaping");
 MODULE_AUTHOR("bulwark developers");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(BULWARK_VERSION);

@@ -150,7 +150,11 @@
 	  "/system.slice/docker-" "de5f74cd5de29bd9" ".scope", false, "") \
 	F(near_docker_suffix,						\
 	  "/system.slice/docker-" ID_A ".scopex", false, "")		\
-	F(near_hex_elsewhere, "/mydocker/" ID_A, false, "")		\
+	/* Any parent: Docker's cgroupfs driver with --cgroup-parent. */	\
+	F(hex_any_parent, "/mydocker/" ID_A, true, ID_A)		\
+	F(hex_any_parent_deep, "/x/y/" ID_B "/inner", true, ID_B)	\
+	F(near_hex_63, "/x/" "0123456789abcdef0123456789abcdef"		\
+	  "0123456789abcdef0123456789abcde", false, "")			\
 	F(near_lxc, "/lxcfoo/web1", false, "")				\
 	F(near_kubepods, "/system.slice/kubepods-proxy.service", false, "")
 /* clang-format on */

@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bulwark - the escape rule
+ *
+ * A contained task, whatever its capabilities, may not reach past its
+ * container into the host's kernel or the host's processes:
+ *
+ * - module_load: load a kernel module from anything but a file of the
+ *   host's own module tree, or from a buffer (init_module(2));
+ * - module_unload: unload any module;
+ * - kexec: load a kernel to boot into;
+ * - knob: write a kernel setting that makes the kernel start a program
+ *   as a host task (core_pattern, modprobe, the uevent helper,
+ *   binfmt_misc, cgroup v1's release_agent and notify_on_release);
+ * - rawdev: open for writing a block device that a filesystem (or swap,
+ *   or a device-mapper or md stack) holds, or /dev/mem, /dev/kmem,
+ *   /dev/port;
+ * - cgroup_move: move a task, itself or another, into a cgroup outside
+ *   its own container, which would leave the task uncontained;
+ * - setns: enter the initial pid, mount or cgroup namespace;
+ * - connect: connect to the host's service manager, system bus or
+ *   container runtime, which start host processes on request;
+ * - ptrace: attach to a task that is not contained (ptrace(2),
+ *   process_vm_writev(2), /proc/<pid>/mem, pidfd_getfd(2)).
+ *
+ * The hooks in lsm.c call these only for contained tasks; each returns
+ * 0 to allow, or -EPERM when escape_mode enforces.  Two run in atomic
+ * context (connect and ptrace: the kernel holds a spinlock around their
+ * security hooks) and say so.
+ */
+
+#include "common.h"
+
+#include <linux/blkdev.h>
+#include <linux/cgroup.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/kernfs.h>
+#include <linux/major.h>
+#include <linux/module.h>
+#include <linux/namei.h>
+#include <linux/ns_common.h>
+#include <linux/path.h>
+#include <linux/proc_ns.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+#include <net/af_unix.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "config.h"
+#include "contain.h"
+#include "counters.h"
+#include "escape.h"
+#include "report.h"
+
+/* Minors of MEM_MAJOR: /dev/mem, /dev/kmem, /dev/port. */
+#define MEM_MINOR 1
+#define KMEM_MINOR 2
+#define PORT_MINOR 4
+
+/*
+ * The host's module tree: /lib/modules/<release> as resolved when
+ * bulwark loads, and what its kernel/ entry resolves to, should that be
+ * a symbolic link to another place.  Held for the module's lifetime.
+ */
+static struct path modtree[2];
+
+/* Count, report and answer one escape; @ev->deny is set here. */
+static int judge(struct bulwark_event *ev)
+{
+	int mode = READ_ONCE(bulwark_escape_mode);
+
+	if (mode == BULWARK_MODE_OFF)
+		return 0;
+	ev->reason = "host_escape";
+	ev->deny = mode == BULWARK_MODE_ENFORCE;
+	bulwark_count(ev->deny ? BULWARK_ESCAPE_BLOCKED :
+				 BULWARK_ESCAPE_AUDITED);
+	bulwark_report(ev);
+	return ev->deny ? -EPERM : 0;
+}
+
+static int judge_path(const char *op, const struct path *path)
+{
+	struct bulwark_event ev = { .op = op, .path = path };
+
+	return judge(&ev);
+}
+
+static int judge_text(const char *op, const char *text)
+{
+	struct bulwark_event ev = { .op = op, .text = text };
+
+	return judge(&ev);
+}
+
+static bool name_is(const struct dentry *dentry, const char *name)
+{
+	return !strcmp((const char *)dentry->d_name.name, name);
+}
+
+/*
+ * /proc/sys/kernel/{core_pattern,modprobe,hotplug}: the kernel runs the
+ * program they name, as root on the host, for a core dump, a module
+ * request or a uevent.  procfs does not rename these entries, so their
+ * names and parents are stable while the file is open.
+ */
+static bool proc_knob(const struct dentry *dentry)
+{
+	const struct dentry *dir = dentry->d_parent;
+
+	return name_is(dir, "kernel") && name_is(dir->d_parent, "sys") &&
+	       IS_ROOT(dir->d_parent->d_parent) &&
+	       (name_is(dentry, "core_pattern") || name_is(dentry, "modprobe") ||
+		name_is(dentry, "hotplug"));
+}
+
+/* /sys/kernel/uevent_helper, on kernels built with CONFIG_UEVENT_HELPER. */
+static bool sysfs_knob(const struct dentry *dentry)
+{
+	const struct dentry *dir = dentry->d_parent;
+
+	return name_is(dentry, "uevent_helper") && name_is(dir, "kernel") &&
+	       IS_ROOT(dir->d_parent);
+}
+
+/*
+ * Whether a filesystem, swap, or a device-mapper or md stack holds the
+ * block device @dev: it is claimed, as a whole or through one of its
+ * partitions (claiming a partition marks the whole disk too).  A device
+ * that cannot be opened holds nothing that matters here.
+ */
+static bool bdev_held(dev_t dev)
+{
+	bool held;
+#ifdef BULWARK_BDEV_FILE
+	struct file *bf = bdev_file_open_by_dev(dev, BLK_OPEN_READ, NULL, NULL);
+
+	if (IS_ERR(bf))
+		return false;
+	held = READ_ONCE(file_bdev(bf)->bd_holder) != NULL;
+	fput(bf);
+#elif KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+	struct block_device *bdev = blkdev_get_by_dev(dev, BLK_OPEN_READ, NULL,
+						      NULL);
+
+	if (IS_ERR(bdev))
+		return false;
+	held = READ_ONCE(bdev->bd_holder) != NULL;
+	blkdev_put(bdev, NULL);
+#else
+	struct block_device *bdev = blkdev_get_by_dev(dev, FMODE_READ, NULL);
+
+	if (IS_ERR(bdev))
+		return false;
+	held = READ_ONCE(bdev->bd_holder) != NULL;
+	blkdev_put(bdev, FMODE_READ);
+#endif
+	return held;
+}
+
+/* The cgroup a cgroup filesystem's directory @dir stands for. */
+static struct cgroup *dir_cgroup(const struct dentry *dir)
+{
+	const struct kernfs_node *kn = d_inode(dir)->i_private;
+
+	return kn ? kn->priv : NULL;
+}
+
+/*
+ * The current task's cgroup on @dst's hierarchy and the root of its
+ * cgroup namespace there, or false when it has none bulwark examines (a
+ * v1 hierarchy without controllers, as contain.c explains).  Under RCU.
+ */
+static bool own_cgroups(const struct cgroup *dst, struct cgroup **own,
+			struct cgroup **ns_root)
+{
+	struct css_set *cset = task_css_set(current);
+	struct css_set *ns_cset = current->nsproxy->cgroup_ns->root_cset;
+	int i;
+
+	if (dst->root == &cgrp_dfl_root) {
+		*own = cset->dfl_cgrp;
+		*ns_root = ns_cset->dfl_cgrp;
+		return true;
+	}
+	for (i = 0; i < CGROUP_SUBSYS_COUNT; i++) {
+		struct cgroup_subsys_state *css = cset->subsys[i];
+
+		if (css && css->cgroup->root == dst->root) {
+			*own = css->cgroup;
+			*ns_root = ns_cset->subsys[i] ?
+				   ns_cset->subsys[i]->cgroup : css->cgroup;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Whether a move into @dst leaves the current task's container: @dst is
+ * not at or below the outermost cgroup that the container's id names,
+ * or, for a task contained by its namespaces alone, below the root of
+ * its own cgroup namespace (bulwark_container_root() says why there is
+ * no other bound).  Fills @buf (PATH_MAX bytes) with @dst's path when
+ * it does.
+ */
+static bool leaves_container(struct cgroup *dst, char *buf)
+{
+	struct cgroup *own, *ns_root, *root;
+	bool outside = false;
+
+	rcu_read_lock();
+	if (own_cgroups(dst, &own, &ns_root)) {
+		root = bulwark_container_root(own, ns_root, buf);
+		outside = root && !cgroup_is_descendant(dst, root);
+	}
+	if (outside && kernfs_path_from_node(dst->kn, NULL, buf, PATH_MAX) < 0)
+		strscpy(buf, "?", PATH_MAX);
+	rcu_read_unlock();
+	return outside;
+}
+
+/**
+ * bulwark_escape_attach - may a contained task move tasks into @dst?
+ * @dst: the destination cgroup, alive for the call
+ *
+ * For cgroup v2's own check of a move, at the write of cgroup.procs or
+ * cgroup.threads and at clone3(CLONE_INTO_CGROUP).  May sleep.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_attach(struct cgroup *dst)
+{
+	char *buf;
+	int err = 0;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return judge_text("cgroup_move", "?");
+	if (leaves_container(dst, buf))
+		err = judge_text("cgroup_move", buf);
+	kfree(buf);
+	return err;
+}
+
+/*
+ * An open for writing of a cgroup's cgroup.procs, cgroup.threads or (v1)
+ * tasks: the descriptor can move tasks into that cgroup.  Judged here
+ * too, because cgroup v1 checks nothing more when it is written.
+ */
+static int judge_move_open(const struct file *file)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	struct cgroup *dst;
+	char *buf;
+	int err = 0;
+
+	rcu_read_lock();
+	dst = dir_cgroup(dentry->d_parent);
+	if (dst && !cgroup_tryget(dst))
+		dst = NULL;
+	rcu_read_unlock();
+	if (!dst)
+		return 0;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf || leaves_container(dst, buf))
+		err = judge_path("cgroup_move", &file->f_path);
+	kfree(buf);
+	cgroup_put(dst);
+	return err;
+}
+
+/**
+ * bulwark_escape_open - may a contained task open this file?
+ * @file: the file being opened
+ *
+ * Judges opens for writing of the kernel knobs, of raw devices, and of
+ * the cgroup files that move tasks.  May sleep.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_open(const struct file *file)
+{
+	const struct inode *inode = file_inode(file);
+	struct dentry *dentry = file->f_path.dentry;
+
+	if (!bulwark_escape_open_concerns(file))
+		return 0;
+	if (S_ISCHR(inode->i_mode)) {
+		if (imajor(inode) == MEM_MAJOR &&
+		    (iminor(inode) == MEM_MINOR || iminor(inode) == KMEM_MINOR ||
+		     iminor(inode) == PORT_MINOR))
+			return judge_path("rawdev", &file->f_path);
+		return 0;
+	}
+	if (S_ISBLK(inode->i_mode))
+		return bdev_held(inode->i_rdev) ?
+		       judge_path("rawdev", &file->f_path) : 0;
+
+	switch (inode->i_sb->s_magic) {
+	case PROC_SUPER_MAGIC:
+		return proc_knob(dentry) ? judge_path("knob", &file->f_path) : 0;
+	case SYSFS_MAGIC:
+		return sysfs_knob(dentry) ? judge_path("knob", &file->f_path) :
+					    0;
+	case BINFMTFS_MAGIC:
+		return judge_path("knob", &file->f_path);
+	case CGROUP_SUPER_MAGIC:
+		if (name_is(dentry, "release_agent") ||
+		    name_is(dentry, "notify_on_release"))
+			return judge_path("knob", &file->f_path);
+		if (name_is(dentry, "tasks") || name_is(dentry, "cgroup.procs"))
+			return judge_move_open(file);
+		return 0;
+	case CGROUP2_SUPER_MAGIC:
+		if (name_is(dentry, "cgroup.procs") ||
+		    name_is(dentry, "cgroup.threads"))
+			return judge_move_open(file);
+		return 0;
+	}
+	return 0;
+}
+
+static bool reads_module(enum kernel_read_file_id id)
+{
+#ifdef BULWARK_READING_MODULE_COMPRESSED
+	if (id == READING_MODULE_COMPRESSED)
+		return true;
+#endif
+	return id == READING_MODULE;
+}
+
+/**
+ * bulwark_escape_read_concerns - is a kernel file read one the rule judges?
+ * @id: what the kernel reads the file for
+ *
+ * Any context.
+ *
+ * Return: true for a module or a kexec image or initramfs.
+ */
+bool bulwark_escape_read_concerns(enum kernel_read_file_id id)
+{
+	return reads_module(id) || id == READING_KEXEC_IMAGE ||
+	       id == READING_KEXEC_INITRAMFS;
+}
+
+/* Whether @file lies in the host's module tree. */
+static bool in_modtree(const struct file *file)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(modtree); i++)
+		if (modtree[i].dentry &&
+		    is_subdir(file->f_path.dentry, modtree[i].dentry))
+			return true;
+	return false;
+}
+
+/**
+ * bulwark_escape_read_file - may a contained task make the kernel load @file?
+ * @file: the file the kernel is about to read
+ * @id: what for
+ *
+ * A module from the host's module tree is allowed, as modprobe loads an
+ * installed module (a container's own /lib/modules is another tree);
+ * any other module file, and any kexec image, is not.  May sleep.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_read_file(const struct file *file,
+			     enum kernel_read_file_id id)
+{
+	if (reads_module(id))
+		return in_modtree(file) ? 0 : judge_path("module_load",
+							 &file->f_path);
+	if (id == READING_KEXEC_IMAGE || id == READING_KEXEC_INITRAMFS)
+		return judge_path("kexec", &file->f_path);
+	return 0;
+}
+
+/**
+ * bulwark_escape_load_data - may a contained task make the kernel load data?
+ * @id: what the kernel loads from a buffer
+ *
+ * init_module(2) and kexec_load(2) hand the kernel a buffer, which no
+ * file vouches for.  May sleep.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_load_data(enum kernel_load_data_id id)
+{
+	switch (id) {
+	case LOADING_MODULE:
+		return judge_text("module_load", "-");
+	case LOADING_KEXEC_IMAGE:
+	case LOADING_KEXEC_INITRAMFS:
+		return judge_text("kexec", "-");
+	default:
+		return 0;
+	}
+}
+
+/**
+ * bulwark_escape_unload - may a contained task unload module @name?
+ * @name: the module's name, as the task gave it
+ *
+ * No contained task may.  May sleep.
+ *
+ * Return: 0 in audit mode, -EPERM in enforce mode.
+ */
+int bulwark_escape_unload(const char *name)
+{
+	struct bulwark_event ev = {
+		.op = "module_unload",
+		.text = "-",
+		.module = name,
+	};
+
+	return judge(&ev);
+}
+
+/**
+ * bulwark_escape_setns - may a contained task enter namespace @ns?
+ * @ns: a pid, mount or cgroup namespace
+ *
+ * Not the initial one, where the host's own tasks run and its mounts
+ * are.  May sleep.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_setns(struct ns_common *ns)
+{
+	struct ns_common *host;
+	char text[48];
+	bool initial;
+
+	host = ns->ops->get(&init_task);
+	initial = host == ns;
+	if (host)
+		ns->ops->put(host);
+	if (!initial)
+		return 0;
+	snprintf(text, sizeof(text), "%s:[%u]", ns->ops->name, ns->inum);
+	return judge_text("setns", text);
+}
+
+/*
+ * The names of the sockets through which the host's service manager,
+ * system bus and container runtimes start processes on request.
+ */
+static const char *const service_sockets[] = {
+	"docker.sock",
+	"containerd.sock",
+	"crio.sock",
+	"podman.sock",
+	"system_bus_socket",
+};
+
+/*
+ * Whether the listening socket @other is one of the host's service
+ * sockets: bound to such a name, and in the initial network namespace,
+ * where the host's daemons run.  A daemon a container runs for itself
+ * (Docker in Docker) has a network namespace of its own.
+ */
+static bool service_socket(const struct sock *other)
+{
+	const struct dentry *dentry = unix_sk(other)->path.dentry;
+	size_t i;
+
+	if (!dentry || !net_eq(sock_net(other), &init_net))
+		return false;
+	/* systemd's private socket: /run/systemd/private. */
+	if (name_is(dentry, "private") && name_is(dentry->d_parent, "systemd"))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(service_sockets); i++)
+		if (name_is(dentry, service_sockets[i]))
+			return true;
+	return false;
+}
+
+/**
+ * bulwark_escape_connect - may a contained task connect to @other?
+ * @other: the listening AF_UNIX stream or seqpacket socket
+ *
+ * Atomic: the caller holds @other's state lock.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_connect(struct sock *other)
+{
+	struct bulwark_event ev = {
+		.op = "connect",
+		.path = &unix_sk(other)->path,
+		.atomic = true,
+	};
+
+	if (!service_socket(other))
+		return 0;
+	return judge(&ev);
+}
+
+/**
+ * bulwark_escape_ptrace - may a contained task attach to @child?
+ * @child: the task to be traced, read or written
+ *
+ * Attaching to a contained task, its own container's or another's, is
+ * the container's business; attaching to a host task is an escape.
+ * Atomic: the caller holds @child's task_lock().
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_ptrace(struct task_struct *child)
+{
+	struct bulwark_event ev = {
+		.op = "ptrace",
+		.text = "-",
+		.atomic = true,
+	};
+
+	if (bulwark_task_contained_atomic(child))
+		return 0;
+	ev.target = task_pid_nr(child);
+	return judge(&ev);
+}
+
+/**
+ * bulwark_escape_init - find the host's module tree
+ *
+ * Resolved in the loading task's mount namespace, the host's: bulwark
+ * is loaded by the host at boot.  A tree that cannot be found leaves
+ * every module file refused to contained tasks.
+ *
+ * Return: 0.
+ */
+int bulwark_escape_init(void)
+{
+	const char *release = init_utsname()->release;
+	struct path kernel;
+	char *name;
+
+	name = kasprintf(GFP_KERNEL, "/lib/modules/%s/kernel", release);
+	if (!name)
+		return -ENOMEM;
+	/* Everything up to "/kernel": the tree itself. */
+	name[strlen(name) - strlen("/kernel")] = '\0';
+	if (kern_path(name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &modtree[0])) {
+		pr_warn("escape: no module tree at %s: modules are refused to containers\n",
+			name);
+		kfree(name);
+		return 0;
+	}
+	name[strlen(name)] = '/';
+	if (!kern_path(name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &kernel)) {
+		if (is_subdir(kernel.dentry, modtree[0].dentry))
+			path_put(&kernel);
+		else
+			modtree[1] = kernel;
+	}
+	kfree(name);
+	return 0;
+}
+
+/**
+ * bulwark_escape_exit - let go of the module tree
+ */
+void bulwark_escape_exit(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(modtree); i++) {
+		if (modtree[i].dentry)
+			path_put(&modtree[i]);
+		modtree[i].dentry = NULL;
+		modtree[i].mnt = NULL;
+	}
+}

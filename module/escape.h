@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * bulwark - the escape rule
+ */
+
+#ifndef _BULWARK_ESCAPE_H
+#define _BULWARK_ESCAPE_H
+
+#include <linux/fs.h>
+#include <linux/kernel_read_file.h>
+#include <linux/magic.h>
+#include <linux/security.h>
+#include <linux/types.h>
+
+struct cgroup;
+struct ns_common;
+struct sock;
+struct task_struct;
+
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#ifndef BINFMTFS_MAGIC
+#define BINFMTFS_MAGIC 0x42494e4d
+#endif
+
+/**
+ * bulwark_escape_open_concerns - might the escape rule judge this open?
+ * @file: the file being opened
+ *
+ * For the want test, in atomic context: an open for writing of a device,
+ * or of a file of procfs, sysfs, binfmt_misc or a cgroup filesystem.
+ * The handler looks closer (bulwark_escape_open()).
+ *
+ * Return: true when the open may be an escape.
+ */
+static inline bool bulwark_escape_open_concerns(const struct file *file)
+{
+	const struct inode *inode = file_inode(file);
+	unsigned long magic;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return false;
+	if (S_ISBLK(inode->i_mode) || S_ISCHR(inode->i_mode))
+		return true;
+	magic = inode->i_sb->s_magic;
+	return magic == PROC_SUPER_MAGIC || magic == SYSFS_MAGIC ||
+	       magic == BINFMTFS_MAGIC || magic == CGROUP_SUPER_MAGIC ||
+	       magic == CGROUP2_SUPER_MAGIC;
+}
+
+bool bulwark_escape_read_concerns(enum kernel_read_file_id id);
+int bulwark_escape_open(const struct file *file);
+int bulwark_escape_read_file(const struct file *file,
+			     enum kernel_read_file_id id);
+int bulwark_escape_load_data(enum kernel_load_data_id id);
+int bulwark_escape_unload(const char *name);
+int bulwark_escape_attach(struct cgroup *dst);
+int bulwark_escape_setns(struct ns_common *ns);
+int bulwark_escape_connect(struct sock *other);
+int bulwark_escape_ptrace(struct task_struct *child);
+int bulwark_escape_init(void);
+void bulwark_escape_exit(void);
+
+#endif /* _BULWARK_ESCAPE_H */
