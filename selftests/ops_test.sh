@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ops_test.sh - operations tests, run as root in the test VM: every
-# bulwarkctl subcommand and its errors, the metrics (checked with promtool)
-# and the audit trail of a denial (written by auditd).
+# bulwarkctl subcommand and its errors (exempt against fake container
+# cgroups made here), the metrics (checked with promtool), the Kubernetes
+# node script, and the audit trail of a denial (written by auditd).
 #
 # Usage, from the repository's root, with bulwark loaded:
 #   sh selftests/ops_test.sh [KO_PATH] > /out/ops_test.tap
 #
 # Prints TAP ("ok N - name", "not ok N - name", then "1..N") and exits
 # non-zero if a test failed.  KO_PATH (default: $BULWARK_KO) is needed to
-# load the module again after the "module not loaded" tests.  Settings and
-# the blocklist are put back as they were found; `lock` is not run here,
+# load the module again after the "module not loaded" tests.  Settings, the
+# blocklist and the exempt list are put back as they were found; `lock` is not run here,
 # since it lasts until reboot (scripts/ops-test.sh tests it in a VM of its
 # own).
 
@@ -24,6 +25,7 @@ KO=${1:-${BULWARK_KO:-}}
 SYSCTL=/proc/sys/kernel/bulwark
 COUNTERS=/sys/kernel/bulwark/counters
 BLOCKLIST=/sys/kernel/security/bulwark/blocklist
+EXEMPT=/sys/kernel/security/bulwark/exempt
 AUDIT_LOG=/var/log/audit/audit.log
 NOBODY=65534
 
@@ -36,6 +38,7 @@ auditd_pid=
 # shellcheck disable=SC2317 # run from the EXIT trap
 cleanup() {
 	restore || true
+	remove_containers
 	if [ -n "$auditd_pid" ]; then
 		kill "$auditd_pid" 2>/dev/null || true
 	fi
@@ -145,20 +148,30 @@ set_list() {
 
 # --- state to restore ------------------------------------------------------------
 
+# The settings the tests change; a rule the module lacks has no mode.
+SAVED_KNOBS="miner_mode keys_mode persist_mode escape_mode drift_mode scope"
+
 save() {
-	for k in miner_mode keys_mode scope; do
-		knob "$k" >"$W/saved.$k"
+	for k in $SAVED_KNOBS; do
+		[ ! -e "$SYSCTL/$k" ] || knob "$k" >"$W/saved.$k"
 	done
 	cat "$BLOCKLIST" >"$W/saved.blocklist"
+	cat "$EXEMPT" >"$W/saved.exempt"
+}
+
+# put_back: the saved settings and lists.
+put_back() {
+	for k in $SAVED_KNOBS; do
+		[ ! -f "$W/saved.$k" ] || cat "$W/saved.$k" >"$SYSCTL/$k"
+	done
+	[ ! -f "$W/saved.blocklist" ] || set_list "$W/saved.blocklist"
+	[ ! -f "$W/saved.exempt" ] || cat "$W/saved.exempt" >"$EXEMPT"
 }
 
 restore() {
 	[ -d /sys/module/bulwark ] || return 0
 	[ "$(knob locked)" = 0 ] || return 0
-	for k in miner_mode keys_mode scope; do
-		[ -f "$W/saved.$k" ] && cat "$W/saved.$k" >"$SYSCTL/$k"
-	done
-	[ -f "$W/saved.blocklist" ] && set_list "$W/saved.blocklist"
+	put_back
 	return 0
 }
 
@@ -171,7 +184,8 @@ t_status() {
 	for want in "bulwark $version" "miner_mode" "keys_mode" "scope" \
 		"hash_max_bytes *$(knob hash_max_bytes)\$" "locked *no" \
 		"blocklist *$(counter blocklist_entries) entr" \
-		"exec_blocked *$(counter exec_blocked)\$" "policy_loads"; do
+		"exec_blocked *$(counter exec_blocked)\$" "policy_loads" \
+		"exempt *$(grep -c . "$EXEMPT") entr"; do
 		grep -q "$want" "$W/out" || {
 			echo "status lacks '$want'"
 			show
@@ -400,6 +414,469 @@ t_load_large() {
 	grep -qx "$(hex64 100000) entry100000" "$BLOCKLIST"
 }
 
+# --- tests: exempt ----------------------------------------------------------------
+
+# Fake containers: cgroups named as the runtimes name theirs, holding no
+# task (one test moves a process into one).  Ids are 64 hex digits.
+CG=/sys/fs/cgroup/bulwark-ops
+ID_SCOPE=$(printf 'c0ffee%058x' 1)
+ID_CGFS=$(printf 'd0d0%060x' 2)
+ID_POD=$(printf 'beef%060x' 3)
+ID_COLON=$(printf 'f00d%060x' 4)
+ID_CRIO=$(printf 'cafe%060x' 5)
+ID_CONMON=$(printf 'a11ce%059x' 6)
+ID_AMB1=$(printf 'abba%060x' 8)
+ID_AMB2=$(printf 'abba%060x' 9)
+ID_V1=$(printf 'ab0de%059x' 10)
+ID_BARE=$(printf 'b0a7%060x' 11)
+P_SCOPE=/bulwark-ops/docker-$ID_SCOPE.scope
+P_CGFS=/docker/$ID_CGFS
+P_POD=/bulwark-ops/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0a1b.slice/cri-containerd-$ID_POD.scope
+P_COLON=/bulwark-ops/kubepods-besteffort-pod0a1c.slice:cri-containerd:$ID_COLON
+P_CRIO=/bulwark-ops/crio-$ID_CRIO.scope
+P_CONMON=/bulwark-ops/crio-conmon-$ID_CONMON.scope
+P_AMB1=/bulwark-ops/cri-containerd-$ID_AMB1.scope
+P_AMB2=/bulwark-ops/libpod-$ID_AMB2.scope
+P_BARE=/bulwark-ops/kubepods/burstable/pod0a1d/$ID_BARE
+P_V1=/system.slice/libpod-$ID_V1.scope
+V1=$W/v1
+made_docker=0
+
+# short ID: the first 12 digits, as docker ps shows them.
+short() {
+	printf '%.12s' "$1"
+}
+
+make_containers() {
+	for p in "$P_SCOPE" "$P_POD" "$P_COLON" "$P_CRIO" "$P_CONMON" \
+		"$P_AMB1" "$P_AMB2" "$P_BARE"; do
+		mkdir -p "/sys/fs/cgroup$p" || return 1
+	done
+	if [ ! -d /sys/fs/cgroup/docker ]; then
+		mkdir /sys/fs/cgroup/docker || return 1
+		made_docker=1
+	fi
+	mkdir "/sys/fs/cgroup$P_CGFS"
+}
+
+# rm_cgroups DIR: remove DIR's cgroup tree, deepest first.
+rm_cgroups() {
+	[ -d "$1" ] || return 0
+	find "$1" -depth -type d -exec rmdir {} + 2>/dev/null || true
+}
+
+remove_containers() {
+	rm_cgroups "$CG"
+	rm_cgroups "/sys/fs/cgroup$P_CGFS"
+	[ "$made_docker" -eq 0 ] || rmdir /sys/fs/cgroup/docker 2>/dev/null || true
+	if mountpoint -q "$V1" 2>/dev/null; then
+		rm_cgroups "$V1/system.slice"
+		umount "$V1" || true
+	fi
+}
+
+set_exempt() {
+	cat "$1" >"$EXEMPT"
+}
+
+# same_exempt FILE: the exempt list in force is FILE's lines, in order.
+same_exempt() {
+	cat "$EXEMPT" >"$W/exempt.now"
+	if ! cmp -s "$1" "$W/exempt.now"; then
+		echo "the exempt list differs from the expected one:"
+		diff "$1" "$W/exempt.now" | head -n 20
+		return 1
+	fi
+}
+
+# expect_status STATUS WANT PATTERN: the last command exited WANT and said
+# PATTERN on standard error.
+expect_status() {
+	if [ "$1" -ne "$2" ]; then
+		echo "exit status $1, expected $2"
+		show
+		return 1
+	fi
+	grep -qi -- "$3" "$W/err" || {
+		echo "exit status $1, but no message matching '$3'"
+		show
+		return 1
+	}
+}
+
+# Every cgroup form of module/cgpath.c, by a 12-digit prefix, in one write
+# session each; the list keeps its order.
+t_exempt_add_forms() {
+	: >"$W/empty"
+	set_exempt "$W/empty"
+	: >"$W/want"
+	for pair in "$ID_SCOPE $P_SCOPE" "$ID_CGFS $P_CGFS" "$ID_POD $P_POD" \
+		"$ID_COLON $P_COLON" "$ID_CRIO $P_CRIO" "$ID_BARE $P_BARE"; do
+		id=${pair%% *}
+		p=${pair#* }
+		loads=$(counter policy_loads)
+		ctl exempt add --container "$(short "$id")"
+		expect_ok $? || return 1
+		grep -qxF "exempt: $p" "$W/out" || {
+			echo "add --container $(short "$id") did not say it added $p"
+			show
+			return 1
+		}
+		[ "$(counter policy_loads)" -eq $((loads + 1)) ] || {
+			echo "policy_loads went from $loads to $(counter policy_loads): not one write session"
+			return 1
+		}
+		echo "$p" >>"$W/want"
+		same_exempt "$W/want" || return 1
+	done
+	ctl exempt
+	expect_ok $? || return 1
+	cmp -s "$W/want" "$W/out" || {
+		echo "exempt (list) does not print the list:"
+		show
+		return 1
+	}
+	ctl exempt list
+	cmp -s "$W/want" "$W/out"
+}
+
+# Adding what is there is a success that writes nothing: by the whole id
+# in capitals, by a prefix, by path with a trailing '/'.
+t_exempt_add_again() {
+	cat "$EXEMPT" >"$W/before"
+	grep -qxF "$P_SCOPE" "$W/before" || { echo "$P_SCOPE is not exempt"; return 1; }
+	loads=$(counter policy_loads)
+	ctl exempt add --container "$(echo "$ID_SCOPE" | tr a-f A-F)"
+	expect_ok $? || return 1
+	grep -q "already exempt: $P_SCOPE" "$W/out" || { show; return 1; }
+	ctl exempt add --container "$(short "$ID_POD")"
+	expect_ok $? || return 1
+	ctl exempt add "$P_CGFS/"
+	expect_ok $? || return 1
+	grep -q "already exempt: $P_CGFS\$" "$W/out" || { show; return 1; }
+	[ "$(counter policy_loads)" = "$loads" ] || {
+		echo "policy_loads changed: something was written"
+		return 1
+	}
+	same_exempt "$W/before"
+}
+
+t_exempt_ambiguous() {
+	cat "$EXEMPT" >"$W/before"
+	rc=0
+	ctl exempt add --container abba || rc=$?
+	expect_status "$rc" 1 "prefix 'abba' is ambiguous: it matches 2 containers" || return 1
+	for p in "$ID_AMB1  $P_AMB1" "$ID_AMB2  $P_AMB2"; do
+		grep -qF "$p" "$W/err" || { echo "the candidates lack '$p'"; show; return 1; }
+	done
+	same_exempt "$W/before" || return 1
+	# The whole id is unique.
+	ctl exempt add --container "$ID_AMB2"
+	expect_ok $? || return 1
+	{ cat "$W/before"; echo "$P_AMB2"; } >"$W/want"
+	same_exempt "$W/want" || return 1
+	# Removing: the prefix is ambiguous too, though one of the two is
+	# not on the list.
+	rc=0
+	ctl exempt del --container abba || rc=$?
+	expect_status "$rc" 1 "is ambiguous" || return 1
+	same_exempt "$W/want" || return 1
+	ctl exempt del --container "$ID_AMB2"
+	expect_ok $? || return 1
+	same_exempt "$W/before"
+}
+
+# Each error: its exit status and message; the list is unchanged.
+t_exempt_errors() {
+	cat "$EXEMPT" >"$W/before"
+	loads=$(counter policy_loads)
+	bad=0
+	# Status 1: bad values.
+	for c in "add --container abc|too short: give at least 4 hex digits" \
+		"add --container zzzz|not a container id: 'zzzz'" \
+		"add --container web|not a container id" \
+		"add --container $(printf '%065x' 1)|ids have 64" \
+		"add --container $(printf 'e0e0%060x' 1)|no running container with id 'e0e0" \
+		"add --container $(short "$ID_CONMON")|no running container with id" \
+		"del --container abc|too short" \
+		"del --container 0e0e0e|no exempt entry names a container with id '0e0e0e'" \
+		"del --container $ID_AMB1|container $ID_AMB1 is not on the exempt list" \
+		"add relative/path|does not start with '/'" \
+		"add /a/../b|empty, '.' or '..' component" \
+		"add /a//b|empty, '.' or '..' component" \
+		"add /|would exempt every task" \
+		"add /sys/fs/cgroup$P_SCOPE|give the path inside the cgroup hierarchy" \
+		"del /bulwark-ops/not-there|/bulwark-ops/not-there is not on the exempt list"; do
+		args=${c%%|*}
+		rc=0
+		# shellcheck disable=SC2086 # the arguments are split on purpose
+		ctl exempt $args || rc=$?
+		expect_status "$rc" 1 "${c#*|}" || { echo "(bulwarkctl exempt $args)"; bad=1; }
+	done
+	rc=0
+	ctl exempt add "$(printf '/a\tb\001')" || rc=$?
+	expect_status "$rc" 1 "control character" || bad=1
+	# Status 2: the command line itself.
+	for args in "add" "del" "add --container" "add --name x" "add /a /b" \
+		"frobnicate" "list extra"; do
+		rc=0
+		# shellcheck disable=SC2086 # the arguments are split on purpose
+		ctl exempt $args || rc=$?
+		if [ "$rc" -ne 2 ] || ! grep -q "^usage:" "$W/err"; then
+			echo "bulwarkctl exempt $args: status $rc, expected 2 and the usage"
+			show
+			bad=1
+		fi
+	done
+	rc=0
+	ctl exempt add --container || rc=$?
+	grep -q "needs a container id" "$W/err" || { show; bad=1; }
+	[ "$(counter policy_loads)" = "$loads" ] || {
+		echo "policy_loads changed"
+		bad=1
+	}
+	same_exempt "$W/before" && [ "$bad" -eq 0 ]
+}
+
+# A cgroup path: added once, removed, and removing it again fails.
+t_exempt_path() {
+	cat "$EXEMPT" >"$W/before"
+	ctl exempt add /bulwark-ops/keymgr.slice//
+	expect_ok $? || return 1
+	{ cat "$W/before"; echo /bulwark-ops/keymgr.slice; } >"$W/want"
+	same_exempt "$W/want" || return 1
+	ctl exempt add /bulwark-ops/keymgr.slice
+	expect_ok $? || return 1
+	same_exempt "$W/want" || return 1
+	ctl exempt del /bulwark-ops/keymgr.slice/
+	expect_ok $? || return 1
+	grep -q "no longer exempt: /bulwark-ops/keymgr.slice\$" "$W/out" || { show; return 1; }
+	same_exempt "$W/before" || return 1
+	rc=0
+	ctl exempt del /bulwark-ops/keymgr.slice || rc=$?
+	expect_status "$rc" 1 "is not on the exempt list" || return 1
+	same_exempt "$W/before"
+}
+
+# del --container: exactly that entry goes, in one write session; the
+# others stay in order.  A container that stopped is removed by its entry.
+t_exempt_del_container() {
+	cat "$EXEMPT" >"$W/before"
+	grep -qxF "$P_CRIO" "$W/before" || { echo "$P_CRIO is not exempt"; return 1; }
+	loads=$(counter policy_loads)
+	ctl exempt del --container "$(short "$ID_CRIO")"
+	expect_ok $? || return 1
+	[ "$(counter policy_loads)" -eq $((loads + 1)) ] || {
+		echo "policy_loads went from $loads to $(counter policy_loads)"
+		return 1
+	}
+	grep -vxF "$P_CRIO" "$W/before" >"$W/want"
+	same_exempt "$W/want" || return 1
+	rc=0
+	ctl exempt del --container "$(short "$ID_CRIO")" || rc=$?
+	expect_status "$rc" 1 "container $ID_CRIO is not on the exempt list" || return 1
+	# Stopped: its cgroup is gone, its entry stays until removed.
+	rmdir "/sys/fs/cgroup$P_CGFS" || return 1
+	ctl exempt del --container "$(short "$ID_CGFS")"
+	expect_ok $? || return 1
+	grep -vxF "$P_CGFS" "$W/want" >"$W/want2"
+	same_exempt "$W/want2" || return 1
+	mkdir "/sys/fs/cgroup$P_CGFS"
+}
+
+# Exempt through a prefix of its path, a container has no entry to remove:
+# the message names the prefix.
+t_exempt_del_via_prefix() {
+	cat "$EXEMPT" >"$W/before"
+	ctl exempt add /bulwark-ops/kubepods.slice || { show; return 1; }
+	rc=0
+	ctl exempt del --container "$(short "$ID_CRIO")" || rc=$?
+	expect_status "$rc" 1 "not on the exempt list" || return 1
+	ctl exempt add /bulwark-ops || { show; return 1; }
+	rc=0
+	ctl exempt del --container "$(short "$ID_CRIO")" || rc=$?
+	expect_status "$rc" 1 "exempt through: /bulwark-ops" || return 1
+	ctl exempt del /bulwark-ops || { show; return 1; }
+	ctl exempt del /bulwark-ops/kubepods.slice || { show; return 1; }
+	same_exempt "$W/before"
+}
+
+# A v1 hierarchy (a named one, mounted by the test): the entry is the path
+# inside the hierarchy, not under the mount point.
+t_exempt_v1() {
+	cat "$EXEMPT" >"$W/before"
+	ctl exempt add --container "$(short "$ID_V1")"
+	expect_ok $? || return 1
+	{ cat "$W/before"; echo "$P_V1"; } >"$W/want"
+	same_exempt "$W/want" || return 1
+	ctl exempt del --container "$(short "$ID_V1")"
+	expect_ok $? || return 1
+	same_exempt "$W/before"
+}
+
+# in_container DIR PROG: run PROG as a task of the cgroup DIR.
+in_container() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2"' sh "$1" "$2" \
+		>"$W/out" 2>"$W/err"
+}
+
+# What an entry does: a blocklisted file runs in an exempt container and
+# is refused in the same container once it is no longer exempt.
+t_exempt_effect() {
+	dir=/sys/fs/cgroup$P_SCOPE
+	cp /bin/true "$W/exminer"
+	ctl add "$(sha256sum "$W/exminer" | cut -d ' ' -f 1)" "ops_test exempt" ||
+		{ show; return 1; }
+	ctl mode miner enforce || { show; return 1; }
+	ctl exempt del --container "$(short "$ID_SCOPE")" >/dev/null 2>&1 || true
+	blocked=$(counter exec_blocked)
+	rc=0
+	in_container "$dir" "$W/exminer" || rc=$?
+	[ "$rc" -ne 0 ] || { echo "not exempt, the container ran a blocklisted file"; return 1; }
+	[ "$(counter exec_blocked)" -gt "$blocked" ] || {
+		echo "exit status $rc, but exec_blocked stayed at $blocked"
+		show
+		return 1
+	}
+	ctl exempt add --container "$(short "$ID_SCOPE")" || { show; return 1; }
+	in_container "$dir" "$W/exminer" || {
+		echo "exempt, the container could not run the file:"
+		show
+		return 1
+	}
+	ctl exempt del --container "$(short "$ID_SCOPE")" || { show; return 1; }
+	blocked=$(counter exec_blocked)
+	rc=0
+	in_container "$dir" "$W/exminer" || rc=$?
+	if [ "$rc" -eq 0 ] || [ "$(counter exec_blocked)" -le "$blocked" ]; then
+		echo "no longer exempt, the container still ran the file (status $rc)"
+		return 1
+	fi
+}
+
+t_exempt_nobody() {
+	cat "$EXEMPT" >"$W/before"
+	rc=0
+	as_nobody exempt list || rc=$?
+	expect_status "$rc" 1 "permission denied: only root may read the exempt list" ||
+		return 1
+	for args in "add --container $(short "$ID_SCOPE")" "add /bulwark-ops/x" \
+		"del /bulwark-ops/x"; do
+		rc=0
+		# shellcheck disable=SC2086 # the arguments are split on purpose
+		as_nobody exempt $args || rc=$?
+		expect_status "$rc" 1 "permission denied: changing bulwark's settings needs root" ||
+			{ echo "(as uid $NOBODY: bulwarkctl exempt $args)"; return 1; }
+	done
+	same_exempt "$W/before"
+}
+
+t_exempt_contained() {
+	cat "$EXEMPT" >"$W/before"
+	for args in "add --container $(short "$ID_SCOPE")" "add /bulwark-ops/x"; do
+		rc=0
+		# shellcheck disable=SC2086 # the arguments are split on purpose
+		contained exempt $args || rc=$?
+		expect_status "$rc" 1 "outside any container" ||
+			{ echo "(in a new pid namespace: bulwarkctl exempt $args)"; return 1; }
+	done
+	same_exempt "$W/before"
+}
+
+# Locked: writing fails and says so.  The lock lasts until reboot, so this
+# runs against a copy of bulwark's files (BULWARK_ROOT) made read-only, as a
+# locked bulwark's are.
+t_exempt_locked() {
+	r=$W/lockroot
+	sec=$r/sys/kernel/security/bulwark
+	mkdir -p "$r/proc/sys/kernel/bulwark" "$r/sys/kernel/bulwark/counters" \
+		"$sec" "$r/sys/fs/cgroup$P_SCOPE"
+	cat /sys/kernel/bulwark/version >"$r/sys/kernel/bulwark/version"
+	echo 1 >"$r/proc/sys/kernel/bulwark/locked"
+	: >"$r/sys/fs/cgroup/cgroup.procs"
+	echo /bulwark-ops/kept >"$sec/exempt"
+	mount --bind "$sec" "$sec" || return 1
+	mount -o remount,ro,bind "$sec" || { umount "$sec"; return 1; }
+	bad=0
+	for args in "add --container $(short "$ID_SCOPE")" "add /bulwark-ops/x" \
+		"del /bulwark-ops/kept"; do
+		rc=0
+		# shellcheck disable=SC2086 # the arguments are split on purpose
+		BULWARK_ROOT=$r sh "$CTL" exempt $args >"$W/out" 2>"$W/err" || rc=$?
+		expect_status "$rc" 1 "bulwark is locked" ||
+			{ echo "(locked: bulwarkctl exempt $args)"; bad=1; }
+	done
+	# What is on the list already needs no write: a success.
+	BULWARK_ROOT=$r sh "$CTL" exempt add /bulwark-ops/kept >"$W/out" 2>"$W/err"
+	expect_ok $? || bad=1
+	umount "$sec" || bad=1
+	[ "$(cat "$sec/exempt")" = /bulwark-ops/kept ] && [ "$bad" -eq 0 ]
+}
+
+# --- tests: mode escape, mode drift -------------------------------------------------
+
+# t_mode_rule RULE: mode RULE sets RULE_mode; status and metrics show it
+# and the rule's counters, with their own HELP text.
+t_mode_rule() {
+	rule=$1
+	before=$(knob "${rule}_mode")
+	for m in off:0 audit:1 enforce:2; do
+		ctl mode "$rule" "${m%:*}"
+		expect_ok $? || return 1
+		[ "$(knob "${rule}_mode")" = "${m#*:}" ] || {
+			echo "mode $rule ${m%:*}: ${rule}_mode is $(knob "${rule}_mode")"
+			return 1
+		}
+		ctl status || { show; return 1; }
+		grep -q "^  ${rule}_mode *${m%:*}\$" "$W/out" || {
+			echo "status does not show ${rule}_mode ${m%:*}"
+			show
+			return 1
+		}
+		ctl metrics || { show; return 1; }
+		grep -qx "bulwark_${rule}_mode ${m#*:}" "$W/out" || {
+			echo "metrics lack 'bulwark_${rule}_mode ${m#*:}'"
+			return 1
+		}
+	done
+	cp "$W/out" "$W/rule.prom"
+	ctl status || { show; return 1; }
+	for c in "${rule}_blocked" "${rule}_audited"; do
+		[ -f "$COUNTERS/$c" ] || { echo "no counter $c"; return 1; }
+		if ! grep -q "^# HELP bulwark_${c}_total " "$W/rule.prom" ||
+			grep -q "^# HELP bulwark_${c}_total bulwark counter" "$W/rule.prom"; then
+			echo "bulwark_${c}_total has no HELP text of its own"
+			return 1
+		fi
+		grep -q "^  $c *$(counter "$c")\$" "$W/out" || {
+			echo "status does not show $c"
+			show
+			return 1
+		}
+	done
+	echo "$before" >"$SYSCTL/${rule}_mode"
+}
+
+# A module without the rule: a clear error, and no shell error.
+t_mode_absent() {
+	rule=$1
+	rc=0
+	ctl mode "$rule" audit || rc=$?
+	expect_status "$rc" 1 "this bulwark has no $rule rule" || return 1
+	if grep -q "not found\|parameter not set\|unexpected" "$W/err"; then
+		show
+		return 1
+	fi
+	ctl status || { show; return 1; }
+	grep -q "^  ${rule}_mode *(not in this module)\$" "$W/out" || { show; return 1; }
+	ctl metrics || { show; return 1; }
+	if grep -q "^bulwark_${rule}_mode " "$W/out"; then
+		echo "metrics show a mode of a rule the module does not have"
+		return 1
+	fi
+}
+
 # --- tests: permissions, module not loaded ----------------------------------------------------
 
 t_nobody_denied() {
@@ -441,7 +918,8 @@ t_not_loaded() {
 	rmmod bulwark || { echo "rmmod bulwark failed"; return 1; }
 	bad=0
 	for args in status metrics "load $W/plain.txt" "add $(hex64 1)" \
-		"mode miner audit" lock; do
+		"mode miner audit" "mode escape audit" lock "exempt list" \
+		"exempt add --container $(short "$ID_SCOPE")" "exempt del /bulwark-ops"; do
 		rc=0
 		# shellcheck disable=SC2086 # the arguments are split on purpose
 		ctl $args || rc=$?
@@ -459,10 +937,8 @@ t_not_loaded() {
 	fi
 	insmod "$KO" || { echo "insmod $KO failed"; return 1; }
 	# A fresh module starts from its defaults: put the test state back.
+	put_back
 	set_list "$save_list"
-	for k in miner_mode keys_mode scope; do
-		cat "$W/saved.$k" >"$SYSCTL/$k"
-	done
 	[ "$bad" -eq 0 ]
 }
 
@@ -497,7 +973,9 @@ t_metrics_names() {
 			return 1
 		}
 	done
-	for k in miner_mode keys_mode scope hash_max_bytes locked; do
+	for k in miner_mode keys_mode persist_mode escape_mode drift_mode scope \
+		hash_max_bytes locked; do
+		[ -e "$SYSCTL/$k" ] || continue
 		grep -qx "bulwark_$k $(knob "$k")" "$W/out" || {
 			echo "no 'bulwark_$k $(knob "$k")'"
 			return 1
@@ -698,6 +1176,46 @@ check "load: an unknown format among good files changes nothing" t_load_bad_form
 check "load: a bad line is named, nothing changes" t_load_bad_line
 check "load: missing file or directory is an error, nothing changes" t_load_missing_file
 check "load: 100000 entries" t_load_large
+for rule in escape drift; do
+	if [ -e "$SYSCTL/${rule}_mode" ]; then
+		check "mode $rule off|audit|enforce: the sysctl, status, metrics and the $rule counters" \
+			t_mode_rule "$rule"
+	else
+		check "mode $rule: this bulwark has no $rule rule: a clear error; status and metrics say so" \
+			t_mode_absent "$rule"
+	fi
+done
+if make_containers 2>"$W/mk.err"; then
+	check "exempt add --container: every runtime's cgroup form, by a prefix, one write session each; exempt list" \
+		t_exempt_add_forms
+	check "exempt add: an entry already there is a success that writes nothing, no duplicate" \
+		t_exempt_add_again
+	check "exempt add/del --container: an ambiguous prefix lists the candidates, changes nothing" \
+		t_exempt_ambiguous
+	check "exempt: every error has its status and message, the list is unchanged" \
+		t_exempt_errors
+	check "exempt add/del CGROUP: added once, removed, removing again fails" t_exempt_path
+	check "exempt del --container: that entry alone, in one session; a stopped container's entry too" \
+		t_exempt_del_container
+	check "exempt del --container: a container exempt through a prefix names it" \
+		t_exempt_del_via_prefix
+	if mkdir -p "$V1" && mount -t cgroup -o none,name=bulwarkops cgroup "$V1" 2>"$W/v1.err" &&
+		mkdir -p "$V1$P_V1"; then
+		check "exempt add --container: on a v1 hierarchy, the path inside the hierarchy" t_exempt_v1
+		rm_cgroups "$V1/system.slice"
+		umount "$V1"
+	else
+		skip "exempt add --container on a v1 hierarchy" "cannot mount one: $(cat "$W/v1.err")"
+	fi
+	check "exempt: a blocklisted file runs in an exempt container, is refused once it is not" \
+		t_exempt_effect
+	check "exempt: an unprivileged user may neither read nor change the list" t_exempt_nobody
+	check "exempt: contained root may not change the list" t_exempt_contained
+	check "exempt: locked, add and del fail and say so; adding what is there succeeds" \
+		t_exempt_locked
+else
+	skip "exempt: the --container tests" "cannot make cgroups: $(cat "$W/mk.err")"
+fi
 check "unprivileged user: add, load, mode, lock fail with permission denied" t_nobody_denied
 check "contained root: add, load, mode, lock fail with permission denied" t_contained_denied
 check "metrics: promtool check metrics accepts the output" t_metrics_promtool
