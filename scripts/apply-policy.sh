@@ -4,11 +4,10 @@
 # apply-policy.sh - put bulwark's boot-time policy in force.
 #
 # Installed as /usr/libexec/bulwark/apply-policy and run by
-# bulwark-policy.service before the container runtimes start (and by the
-# Kubernetes DaemonSet on each node, in a transient unit of the node's
-# systemd).  In this order, it:
+# bulwark-policy.service before the container runtimes start.  In this
+# order, it:
 #
-#  0. with BULWARK_DKMS_VERSION set (the DaemonSet), builds and installs
+#  0. with BULWARK_DKMS_VERSION set, builds and installs
 #     that version of bulwark with DKMS for the running kernel, from
 #     /usr/src/bulwark-<version>, unless DKMS has installed it already;
 #     this runs on the host: the persist rule refuses writes to the
@@ -24,7 +23,11 @@
 #  4. loads every file of /etc/bulwark/blocklist.d/ with `bulwarkctl load`,
 #     in name order, as one atomic replace (names starting with "." and
 #     backup files, "*~" and "*.dpkg-*", are skipped);
-#  5. locks bulwark when BULWARK_LOCK=yes (from /etc/default/bulwark).
+#  5. locks bulwark when BULWARK_LOCK=yes (from /etc/default/bulwark);
+#  6. writes /run/bulwark/policy-applied (the version, the time, the
+#     policy_loads counter), which says that this policy is in force: the
+#     Kubernetes DaemonSet's readiness check reads it.  It is removed
+#     before the policy changes, so that a run that fails leaves none.
 #
 # A loaded module older than the persist rule (an upgrade not yet
 # rebooted into) has no persist_mode and no persist_paths: then
@@ -34,7 +37,7 @@
 # Any error stops it with a message and status 1.  A locked bulwark is an
 # error too: its policy cannot change until reboot.
 #
-# Environment (for tests and the DaemonSet):
+# Environment (for tests):
 #   BULWARK_CONF_DIR  configuration directory (default /etc/bulwark)
 #   BULWARKCTL        the bulwarkctl to run (default: next to this script,
 #                     else bulwarkctl from PATH)
@@ -44,12 +47,14 @@
 #   BULWARK_MODPROBE  no to never load the module (default yes)
 #   BULWARK_DKMS_VERSION
 #                     the version to build and install with DKMS first
-#                     (default: empty, none; set by the DaemonSet)
+#                     (default: empty, none)
+#   BULWARK_STATE_DIR where policy-applied goes (default /run/bulwark)
 
 set -eu
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 CONF=${BULWARK_CONF_DIR:-/etc/bulwark}
+STATE=${BULWARK_STATE_DIR:-/run/bulwark}
 SECFS=/sys/kernel/security/bulwark
 SYSCTL=/proc/sys/kernel/bulwark
 here=$(cd "$(dirname "$0")" && pwd)
@@ -111,7 +116,7 @@ dkms_install() {
 	fi
 }
 
-# 0. The module's build, for the DaemonSet.
+# 0. The module's build.
 if [ -n "${BULWARK_DKMS_VERSION:-}" ]; then
 	dkms_install "$BULWARK_DKMS_VERSION"
 	loaded=$(cat /sys/kernel/bulwark/version 2>/dev/null) || loaded=
@@ -134,6 +139,9 @@ fi
 if [ "$(cat "$SYSCTL/locked")" != 0 ]; then
 	die "bulwark is locked: the policy in force stays until reboot"
 fi
+# From here on the policy changes: until it is all in force, nothing says
+# it is.  (A locked bulwark's stamp stays: its policy cannot change.)
+rm -f "$STATE/policy-applied"
 
 # 2. sysctl.d, without "locked", which must come last.
 if [ -x /lib/systemd/systemd-sysctl ]; then
@@ -201,5 +209,17 @@ yes | true | 1) ctl lock ;;
 no | false | 0 | '') ;;
 *) die "BULWARK_LOCK must be yes or no, not '$BULWARK_LOCK'" ;;
 esac
+
+# 6. What says so.
+mkdir -p "$STATE"
+{
+	echo "# apply-policy (bulwark-policy.service) put the policy in force"
+	echo "version=$(cat /sys/kernel/bulwark/version)"
+	echo "time=$(date +%s)"
+	echo "policy_loads=$(cat /sys/kernel/bulwark/counters/policy_loads)"
+} >"$STATE/.policy-applied.new" || die "cannot write $STATE/.policy-applied.new"
+chmod 0644 "$STATE/.policy-applied.new"
+mv -f "$STATE/.policy-applied.new" "$STATE/policy-applied" ||
+	die "cannot write $STATE/policy-applied"
 
 log "policy in force: miner_mode=$(knob miner_mode) keys_mode=$(knob keys_mode) persist_mode=$(knob persist_mode) scope=$(knob scope) locked=$(knob locked)"
