@@ -6,19 +6,22 @@ Usage: scripts/k8s-validate.py MANIFEST [EXTRACT_DIR]
 
 Prints TAP-free findings, one per line, and exits 1 if there is any.  With
 EXTRACT_DIR, writes each ConfigMap data key there as a file, so that the
-caller can check the policy's content with bulwarkctl.
+caller can check the values.
 
-Checked: the kinds (Namespace, ConfigMap, DaemonSet) and their namespace;
-the DaemonSet's selector and labels, hostPID, a privileged init container
-that mounts the host's /usr/src at /usr/src and /opt/bulwark at
-/host/opt/bulwark (it stages files there; the node's DKMS builds the
-module); no container mounts, writable, a host path that bulwark's
-persist rule protects by default (/lib/modules is beneath /usr/lib or
-/lib), where every write from a container is refused once bulwark is
-loaded; every volumeMount names a volume; every ConfigMap volume, item and
-configMapKeyRef refers to a ConfigMap and key defined in the manifest; the
-Prometheus annotations name a port of a container and a path that
-bulwark-node.sh serves, which the probes use; the containers' arguments are
+The DaemonSet configures nothing (bulwark refuses every container that
+tries) and enters none of the node's namespaces (bulwark's escape rule
+refuses that too).  Checked: the kinds (Namespace, ConfigMap, DaemonSet)
+and their namespace; the DaemonSet's selector and labels; no hostPID,
+hostIPC or hostNetwork, and no container that runs nsenter; a privileged
+init container that runs "load" with the node's root filesystem mounted
+read-only at /host; unprivileged containers otherwise (non-root, no added
+capabilities, no privilege escalation); every hostPath mounted read-only,
+so that nothing is written on the node; every volumeMount names a volume;
+every ConfigMap volume, item and configMapKeyRef refers to a ConfigMap and
+key defined in the manifest, and every key of the expectations ConfigMap
+is used; the Prometheus annotations name a port of a container and a path
+that bulwark-node.sh serves; the readiness probe asks a path that
+bulwark-node.sh serves, on a known port; the containers' arguments are
 subcommands of bulwark-node.sh.
 """
 
@@ -30,25 +33,11 @@ import yaml
 
 NODE_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                            "..", "deploy", "kubernetes", "bulwark-node.sh")
-# Host path -> where the privileged init container mounts it.
-HOST_MOUNTS = {"/usr/src": "/usr/src", "/opt/bulwark": "/host/opt/bulwark"}
-# The persist rule's default trees and files: a container writes nothing
-# at or beneath them (Documentation/persist.rst).
-PERSIST_DEFAULT = (
-    "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/subuid",
-    "/etc/subgid", "/etc/sudoers", "/etc/sudoers.d", "/etc/doas.conf",
-    "/etc/pam.d", "/etc/security", "/etc/crontab", "/etc/cron.d",
-    "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
-    "/etc/cron.monthly", "/etc/anacrontab", "/var/spool/cron",
-    "/etc/systemd/system", "/usr/lib/systemd/system", "/etc/init.d",
-    "/etc/rc.local", "/etc/kubernetes/manifests", "/etc/ld.so.preload",
-    "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/profile", "/etc/profile.d",
-    "/etc/bash.bashrc", "/etc/environment", "/etc/rc0.d", "/etc/rc1.d",
-    "/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d", "/etc/rc6.d",
-    "/etc/rcS.d", "/root", "/etc/ssh", "/etc/modules", "/etc/modules-load.d",
-    "/etc/modprobe.d", "/etc/udev/rules.d", "/usr/bin", "/usr/sbin",
-    "/usr/lib", "/usr/libexec", "/boot", "/bin", "/sbin", "/lib",
-)
+# Host path -> where the "load" init container mounts it, read-only.
+LOAD_MOUNTS = {"/": "/host"}
+# Host path -> where the other containers mount it, read-only: the node
+# policy service's stamp.
+NODE_MOUNTS = {"/run/bulwark": "/host/run/bulwark"}
 
 problems = []
 
@@ -81,15 +70,6 @@ def node_subcommands():
     return set(re.findall(r"^([a-z]+)\)", main, re.M))
 
 
-def persist_protected(path):
-    """The default persist entry that holds PATH, or None."""
-    path = "/" + path.strip("/")
-    for p in PERSIST_DEFAULT:
-        if path == p or path.startswith(p + "/"):
-            return p
-    return None
-
-
 def check_daemonset(ds, configmaps, namespace):
     name = get(ds, "metadata", "name")
     where = f"DaemonSet {name}"
@@ -107,8 +87,10 @@ def check_daemonset(ds, configmaps, namespace):
         if labels.get(k) != v:
             problem(f"{where}: selector {k}={v} does not match the pod labels")
 
-    if pod.get("hostPID") is not True:
-        problem(f"{where}: hostPID must be true (nsenter -t 1)")
+    for k in ("hostPID", "hostIPC", "hostNetwork"):
+        if pod.get(k) is True:
+            problem(f"{where}: {k} must not be true: nothing enters the "
+                    f"node's namespaces (bulwark's escape rule refuses it)")
     if get(pod, "nodeSelector", "kubernetes.io/os") != "linux":
         problem(f"{where}: nodeSelector kubernetes.io/os must be linux")
 
@@ -117,44 +99,70 @@ def check_daemonset(ds, configmaps, namespace):
         problem(f"{where}: duplicate volume names")
     host_paths = {v["hostPath"]["path"]: n for n, v in volumes.items()
                   if "hostPath" in v}
-    for p in sorted(set(HOST_MOUNTS) - set(host_paths)):
+    for p in sorted((set(LOAD_MOUNTS) | set(NODE_MOUNTS)) - set(host_paths)):
         problem(f"{where}: no hostPath volume for {p}")
 
     inits = pod.get("initContainers") or []
     containers = pod.get("containers") or []
     if not containers:
         problem(f"{where}: no containers")
-    privileged = [c for c in inits
-                  if get(c, "securityContext", "privileged") is True]
-    if not privileged:
-        problem(f"{where}: no privileged init container")
-    for c in privileged:
+    loaders = [c for c in inits if (c.get("args") or [None])[0] == "load"]
+    if not loaders:
+        problem(f"{where}: no init container runs \"load\"")
+    for c in loaders:
+        if get(c, "securityContext", "privileged") is not True:
+            problem(f"{where}: init container {c.get('name')} loads a "
+                    f"module: it must be privileged")
         mounted = {m.get("name"): m.get("mountPath")
                    for m in c.get("volumeMounts") or []}
-        for p in sorted(set(HOST_MOUNTS) & set(host_paths)):
-            if mounted.get(host_paths[p]) != HOST_MOUNTS[p]:
+        for p in sorted(set(LOAD_MOUNTS) & set(host_paths)):
+            if mounted.get(host_paths[p]) != LOAD_MOUNTS[p]:
                 problem(f"{where}: init container {c.get('name')} does not "
-                        f"mount the host's {p} at {HOST_MOUNTS[p]}")
+                        f"mount the node's {p} at {LOAD_MOUNTS[p]}")
+    for c in containers:
+        sc = c.get("securityContext") or {}
+        if sc.get("privileged") is True:
+            problem(f"{where}: container {c.get('name')} only reads: it "
+                    f"must not be privileged")
+        if sc.get("runAsNonRoot") is not True:
+            problem(f"{where}: container {c.get('name')} must run as "
+                    f"non-root")
+        if sc.get("allowPrivilegeEscalation") is not False:
+            problem(f"{where}: container {c.get('name')} must not allow "
+                    f"privilege escalation")
+        if get(sc, "capabilities", "add"):
+            problem(f"{where}: container {c.get('name')} adds capabilities")
+        mounted = {m.get("name"): m.get("mountPath")
+                   for m in c.get("volumeMounts") or []}
+        for p in sorted(set(NODE_MOUNTS) & set(host_paths)):
+            if mounted.get(host_paths[p]) != NODE_MOUNTS[p]:
+                problem(f"{where}: container {c.get('name')} does not "
+                        f"mount the node's {p} at {NODE_MOUNTS[p]}")
 
     subcommands = node_subcommands()
     ports = set()
     images = set()
+    used_keys = set()
     for c in inits + containers:
         cname = c.get("name")
         images.add(c.get("image"))
         if not c.get("image") or ":" not in c.get("image", ""):
             problem(f"{where}: container {cname} has no image tag")
+        words = [str(w) for w in (c.get("command") or []) +
+                 (c.get("args") or [])]
+        if any("nsenter" in w for w in words):
+            problem(f"{where}: container {cname} runs nsenter: bulwark's "
+                    f"escape rule refuses it")
         for m in c.get("volumeMounts") or []:
             if m.get("name") not in volumes:
                 problem(f"{where}: container {cname} mounts undefined "
                         f"volume {m.get('name')}")
                 continue
             host = get(volumes[m.get("name")], "hostPath", "path")
-            held = persist_protected(host) if host else None
-            if held and m.get("readOnly") is not True:
-                problem(f"{where}: container {cname} mounts the host's "
-                        f"{host} writable, but the persist rule protects "
-                        f"{held}: do such writes on the host")
+            if host and m.get("readOnly") is not True:
+                problem(f"{where}: container {cname} mounts the node's "
+                        f"{host} writable: the DaemonSet writes nothing on "
+                        f"the node")
         for e in c.get("env") or []:
             ref = get(e, "valueFrom", "configMapKeyRef")
             if ref is None:
@@ -166,11 +174,16 @@ def check_daemonset(ds, configmaps, namespace):
             elif ref.get("key") not in (cm.get("data") or {}):
                 problem(f"{where}: container {cname} env {e.get('name')} "
                         f"refers to missing key {ref.get('key')}")
+            else:
+                used_keys.add((ref.get("name"), ref.get("key")))
         for ef in c.get("envFrom") or []:
             ref = ef.get("configMapRef")
             if ref is not None and ref.get("name") not in configmaps:
                 problem(f"{where}: container {cname} envFrom refers to "
                         f"undefined ConfigMap {ref.get('name')}")
+            elif ref is not None:
+                for k in configmaps[ref.get("name")].get("data") or {}:
+                    used_keys.add((ref.get("name"), k))
         for p in c.get("ports") or []:
             ports.add(str(p.get("containerPort")))
             if p.get("name"):
@@ -198,6 +211,12 @@ def check_daemonset(ds, configmaps, namespace):
             if item.get("key") not in (cm.get("data") or {}):
                 problem(f"{where}: volume {n} refers to missing ConfigMap "
                         f"key {item.get('key')}")
+            else:
+                used_keys.add((v["configMap"].get("name"), item.get("key")))
+    for cname, cm in configmaps.items():
+        for k in cm.get("data") or {}:
+            if (cname, k) not in used_keys:
+                problem(f"ConfigMap {cname}: key {k} is used by no container")
 
     ann = get(spec, "template", "metadata", "annotations") or {}
     if ann.get("prometheus.io/scrape") != "true":
@@ -206,16 +225,24 @@ def check_daemonset(ds, configmaps, namespace):
         problem(f"{where}: prometheus.io/port {ann.get('prometheus.io/port')}"
                 f" is not a container port")
     path = ann.get("prometheus.io/path", "/metrics")
-    # The node script writes the CGI program at "$www<path>".
-    if f'"$www{path}"' not in node_script_text():
+    # The node script writes each CGI program at "$www<path>".
+    text = node_script_text()
+    if f'"$www{path}"' not in text:
         problem(f"{where}: prometheus.io/path {path} is not served by "
                 f"bulwark-node.sh")
+    readiness = 0
     for c in containers:
-        probe = c.get("readinessProbe") or c.get("livenessProbe") or {}
+        probe = c.get("readinessProbe") or {}
         probe_path = get(probe, "httpGet", "path")
-        if probe_path is not None and probe_path != path:
+        if probe_path is None:
+            continue
+        readiness += 1
+        if probe_path == path or f'"$www{probe_path}"' not in text:
             problem(f"{where}: container {c.get('name')} probes "
-                    f"{probe_path}, not {path}")
+                    f"{probe_path}, not the readiness report that "
+                    f"bulwark-node.sh serves")
+    if not readiness:
+        problem(f"{where}: no container has an httpGet readiness probe")
 
 
 def main():

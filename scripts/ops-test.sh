@@ -482,16 +482,21 @@ t_k8s_validate() {
 # The validator finds broken manifests (it is not vacuous).
 t_k8s_negative() {
 	m=deploy/kubernetes/bulwark.yaml
-	for edit in 's/hostPID: true/hostPID: false/' \
+	for edit in 's/hostPID: false/hostPID: true/' \
 		's/privileged: true/privileged: false/' \
-		's/key: keys_names/key: keys_namez/' \
-		's/path: \/usr\/src$/path: \/lib\/modules/' \
-		's/mountPath: \/usr\/src$/mountPath: \/usr\/source/' \
+		's/runAsNonRoot: true/runAsNonRoot: false/' \
+		's/key: escape_mode/key: escape_modez/' \
+		'/^  locked: ""$/d' \
+		's/mountPath: \/host$/mountPath: \/hostroot/' \
+		'/mountPath: \/host$/{n;s/readOnly: true/readOnly: false/}' \
+		'/mountPath: \/host\/run\/bulwark$/{n;d}' \
 		'/- name: tmp$/{N;s/- name: tmp\n\( *\)mountPath/- name: temp\n\1mountPath/}' \
 		's/prometheus.io\/port: "9743"/prometheus.io\/port: "9000"/' \
-		's/args: \["install"\]/args: ["instal"]/' \
+		's/args: \["load"\]/args: ["lod"]/' \
+		's/^\( *\)args: \["metrics"\]/\1command: ["nsenter", "-t", "1", "-m", "--", "bulwark-node"]\n\1args: ["metrics"]/' \
 		's/io\/path: \/cgi-bin\/metrics$/io\/path: \/metrics/' \
-		's/^\(  *path: \)\/cgi-bin\/metrics$/\1\/metrics/'; do
+		's/^\(  *path: \)\/cgi-bin\/ready$/\1\/ready/' \
+		's/^\(  *path: \)\/cgi-bin\/ready$/\1\/cgi-bin\/metrics/'; do
 		sed "$edit" "$m" >"$work/broken.yaml"
 		if cmp -s "$m" "$work/broken.yaml"; then
 			echo "the edit '$edit' changed nothing"
@@ -504,30 +509,30 @@ t_k8s_negative() {
 	done
 }
 
-# The ConfigMap's policy is in formats bulwarkctl and the kernel take.
-t_k8s_policy() {
-	cm=$work/k8s/bulwark-policy
-	root=$work/fakeroot
-	mkdir -p "$root/proc/sys/kernel/bulwark" "$root/sys/kernel/bulwark/counters" \
-		"$root/sys/kernel/security/bulwark"
-	echo "$VERSION" >"$root/sys/kernel/bulwark/version"
-	: >"$root/sys/kernel/security/bulwark/blocklist"
-	BULWARK_ROOT=$root sh scripts/bulwarkctl load "$cm/blocklist.list" || return 1
-	for k in BULWARK_MINER_MODE BULWARK_KEYS_MODE BULWARK_PERSIST_MODE; do
+# The ConfigMap's expectations are values the node script understands; the
+# node script and the image enter none of the node's namespaces.
+t_k8s_expected() {
+	cm=$work/k8s/bulwark-expected
+	for k in miner_mode keys_mode persist_mode escape_mode drift_mode; do
 		case $(cat "$cm/$k") in
-		off | audit | enforce) ;;
-		*) echo "$k is not off, audit or enforce"; return 1 ;;
+		'' | off | audit | enforce) ;;
+		*) echo "$k is not off, audit, enforce or empty"; return 1 ;;
 		esac
 	done
-	case $(cat "$cm/BULWARK_LOCK") in
-	yes | no) ;;
-	*) echo "BULWARK_LOCK is not yes or no"; return 1 ;;
+	case $(cat "$cm/locked") in
+	'' | yes | no) ;;
+	*) echo "locked is not yes, no or empty"; return 1 ;;
 	esac
-	for k in keys_dirs persist_paths; do
-		sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$cm/$k" |
-			grep -v '^/' && { echo "$k: not an absolute path"; return 1; }
-	done
-	shellcheck -s sh deploy/kubernetes/bulwark-node.sh
+	case $(cat "$cm/version") in
+	'' | [0-9]*.[0-9]*) ;;
+	*) echo "version is not a version or empty"; return 1 ;;
+	esac
+	shellcheck -s sh deploy/kubernetes/bulwark-node.sh || return 1
+	if grep -hv '^[[:space:]]*#' deploy/kubernetes/bulwark-node.sh \
+		deploy/kubernetes/Dockerfile | grep -n 'nsenter\|systemd-run\|util-linux'; then
+		echo "the node script or the image still needs nsenter or systemd-run"
+		return 1
+	fi
 }
 
 # --- the boot-time policy and lock, in a VM ----------------------------------------------
@@ -621,7 +626,7 @@ fi
 
 check "Kubernetes manifest: structure" t_k8s_validate
 check "Kubernetes manifest: the validator rejects broken manifests" t_k8s_negative
-check "Kubernetes manifest: the ConfigMap's policy, the node script" t_k8s_policy
+check "Kubernetes manifest: the ConfigMap's expectations, the node script without nsenter" t_k8s_expected
 
 for k in $kernels; do
 	lock_vm "$k"
