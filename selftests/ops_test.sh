@@ -1001,39 +1001,271 @@ t_metrics_textfile() {
 	[ "$(stat -c %a "$W/tf/bulwark.prom")" = 644 ]
 }
 
-# The Kubernetes DaemonSet's metrics container: busybox httpd on a port,
-# running bulwarkctl for each scrape.
+# --- tests: the Kubernetes node script ---------------------------------------------
+
+NODE=$top/deploy/kubernetes/bulwark-node.sh
+
+# write_stamp FILE VERSION TIME POLICY_LOADS: a stamp as apply-policy
+# writes it.
+write_stamp() {
+	mkdir -p "$(dirname "$1")"
+	printf '# test\nversion=%s\ntime=%s\npolicy_loads=%s\n' "$2" "$3" "$4" >"$1"
+}
+
+# fresh_stamp FILE: the stamp of a policy put in force just now.
+fresh_stamp() {
+	write_stamp "$1" "$(cat /sys/kernel/bulwark/version)" "$(date +%s)" \
+		"$(counter policy_loads)"
+}
+
+# node_ready [VAR=VALUE...]: bulwark-node.sh ready, with the stamp
+# $W/node/stamp and the pod state $W/node/state unless VARs say otherwise.
+node_ready() {
+	env BULWARK_NODE_STAMP="$W/node/stamp" BULWARK_NODE_STATE="$W/node/state" \
+		"$@" sh "$NODE" ready >"$W/out" 2>"$W/err"
+}
+
+# expect_not_ready STATUS PATTERN: not ready, and the report says PATTERN.
+expect_not_ready() {
+	if [ "$1" -ne 1 ]; then
+		echo "exit status $1, expected 1"
+		show
+		return 1
+	fi
+	grep -q -- "^not ready: .*$2" "$W/out" || {
+		echo "the report does not say 'not ready: ...$2'"
+		show
+		return 1
+	}
+}
+
+# fetch PATH: GET http://127.0.0.1:19743/PATH into $W/body; headers and
+# errors in $W/headers; the status of busybox wget.
+fetch() {
+	rm -f "$W/body"
+	busybox wget -S -q -O "$W/body" "http://127.0.0.1:19743$1" 2>"$W/headers"
+}
+
+# The DaemonSet's node container: busybox httpd on a port, running
+# bulwarkctl for each scrape, and the readiness report.
 t_node_metrics() {
-	mkdir -p "$W/node"
+	mkdir -p "$W/node/state"
+	fresh_stamp "$W/node/stamp"
 	BULWARK_NODE_TOOLS=$top/scripts METRICS_PORT=19743 TMPDIR=$W/node \
-		sh "$top/deploy/kubernetes/bulwark-node.sh" metrics \
-		>"$W/node.log" 2>&1 &
+		BULWARK_NODE_STAMP=$W/node/stamp BULWARK_NODE_STATE=$W/node/state \
+		BULWARK_EXPECT_MINER_MODE="$(sh "$CTL" status | sed -n 's/^  miner_mode *//p')" \
+		sh "$NODE" metrics >"$W/node.log" 2>&1 &
 	httpd=$!
-	url=http://127.0.0.1:19743/cgi-bin/metrics
 	i=0
 	ok=0
 	while [ "$i" -lt 50 ]; do
-		if busybox wget -S -q -O "$W/node.prom" "$url" 2>"$W/node.headers"; then
+		if fetch /cgi-bin/metrics; then
 			ok=1
 			break
 		fi
 		i=$((i + 1))
 		sleep 0.2
 	done
+	rc=0
+	node_http || rc=$?
 	kill "$httpd" 2>/dev/null || true
 	wait "$httpd" 2>/dev/null || true
 	if [ "$ok" -eq 0 ]; then
-		echo "no answer from $url:"
-		cat "$W/node.log" "$W/node.headers"
+		echo "no answer from /cgi-bin/metrics:"
+		cat "$W/node.log" "$W/headers"
 		return 1
 	fi
-	grep -qi 'Content-Type: text/plain; version=0.0.4' "$W/node.headers" || {
+	[ "$rc" -eq 0 ]
+}
+
+node_http() {
+	grep -qi 'Content-Type: text/plain; version=0.0.4' "$W/headers" || {
 		echo "headers:"
-		cat "$W/node.headers"
+		cat "$W/headers"
 		return 1
 	}
-	grep -q '^bulwark_exec_blocked_total ' "$W/node.prom" &&
-		promtool check metrics <"$W/node.prom"
+	cp "$W/body" "$W/node.prom"
+	grep -q '^bulwark_exec_blocked_total ' "$W/node.prom" || return 1
+	grep -qx 'bulwark_node_ready 1' "$W/node.prom" || {
+		echo "no 'bulwark_node_ready 1' with a fresh stamp"
+		grep bulwark_node_ready "$W/node.prom"
+		return 1
+	}
+	promtool check metrics <"$W/node.prom" || return 1
+	fetch /cgi-bin/ready || {
+		echo "/cgi-bin/ready with a fresh stamp:"
+		cat "$W/headers"
+		return 1
+	}
+	grep -q "^ready: bulwark $(cat /sys/kernel/bulwark/version)," "$W/body" || {
+		cat "$W/body"
+		return 1
+	}
+	# Without the policy service's stamp: 503, and the gauge says 0.
+	rm "$W/node/stamp"
+	if fetch /cgi-bin/ready; then
+		echo "/cgi-bin/ready answered 200 without a stamp"
+		return 1
+	fi
+	grep -q ' 503' "$W/headers" || { cat "$W/headers"; return 1; }
+	fetch /cgi-bin/metrics || { cat "$W/headers"; return 1; }
+	grep -qx 'bulwark_node_ready 0' "$W/body" || {
+		echo "no 'bulwark_node_ready 0' without a stamp"
+		return 1
+	}
+}
+
+# ready: the policy service's stamp, written by apply-policy itself; a run
+# that fails leaves none.
+t_node_ready_stamp() {
+	rm -f "$W/node/stamp"
+	rc=0
+	node_ready || rc=$?
+	expect_not_ready "$rc" "has not put its policy in force since boot" || return 1
+	mkdir -p "$W/node/etc" "$W/node/run"
+	rc=0
+	BULWARK_CONF_DIR=$W/node/etc BULWARK_STATE_DIR=$W/node/run BULWARKCTL=$CTL \
+		BULWARK_MODPROBE=no sh "$top/scripts/apply-policy.sh" >"$W/out" 2>"$W/err" ||
+		rc=$?
+	put_back
+	expect_ok "$rc" || return 1
+	st=$W/node/run/policy-applied
+	[ "$(stat -c %a "$st")" = 644 ] || { echo "$st has mode $(stat -c %a "$st")"; return 1; }
+	for want in "^version=$(cat /sys/kernel/bulwark/version)\$" '^time=[0-9][0-9]*$' \
+		'^policy_loads=[0-9][0-9]*$'; do
+		grep -q "$want" "$st" || {
+			echo "$st lacks '$want':"
+			cat "$st"
+			return 1
+		}
+	done
+	node_ready BULWARK_NODE_STAMP="$st"
+	expect_ok $? || return 1
+	grep -q "^ready: bulwark $(cat /sys/kernel/bulwark/version), policy in force since" \
+		"$W/out" || { show; return 1; }
+	# The kernel refuses a list: no stamp.
+	mkdir -p "$W/node/etc-bad"
+	echo "relative/path" >"$W/node/etc-bad/exempt"
+	rc=0
+	BULWARK_CONF_DIR=$W/node/etc-bad BULWARK_STATE_DIR=$W/node/run BULWARKCTL=$CTL \
+		BULWARK_MODPROBE=no sh "$top/scripts/apply-policy.sh" >"$W/out" 2>"$W/err" ||
+		rc=$?
+	put_back
+	[ "$rc" -ne 0 ] || { echo "apply-policy took a bad exempt file"; show; return 1; }
+	[ ! -e "$st" ] || { echo "a failed apply-policy left $st"; return 1; }
+	rc=0
+	node_ready BULWARK_NODE_STAMP="$st" || rc=$?
+	expect_not_ready "$rc" "has not put its policy in force"
+}
+
+# ready: what the ConfigMap expects, and stamps that are stale.
+t_node_ready_expect() {
+	miner=$(sh "$CTL" status | sed -n 's/^  miner_mode *//p')
+	version=$(cat /sys/kernel/bulwark/version)
+	fresh_stamp "$W/node/stamp"
+	rm -rf "$W/node/state"
+	node_ready BULWARK_EXPECT_MINER_MODE="$miner" BULWARK_EXPECT_LOCKED=no \
+		BULWARK_EXPECT_VERSION="$version"
+	expect_ok $? || return 1
+	if [ "$miner" = audit ]; then other=enforce; else other=audit; fi
+	bad=0
+	for c in "BULWARK_EXPECT_MINER_MODE=$other|miner_mode is $miner, $other is expected" \
+		"BULWARK_EXPECT_VERSION=9.9.9|bulwark $version is loaded, 9.9.9 is expected" \
+		"BULWARK_EXPECT_LOCKED=yes|locked is no, yes is expected"; do
+		rc=0
+		node_ready "${c%%|*}" || rc=$?
+		expect_not_ready "$rc" "${c#*|}" || bad=1
+	done
+	for rule in escape drift; do
+		rc=0
+		node_ready "BULWARK_EXPECT_$(echo "$rule" | tr '[:lower:]' '[:upper:]')_MODE=audit" ||
+			rc=$?
+		if [ ! -e "$SYSCTL/${rule}_mode" ]; then
+			expect_not_ready "$rc" "audit is expected, but this bulwark has no $rule rule" ||
+				bad=1
+		elif [ "$(knob "${rule}_mode")" != 1 ]; then
+			expect_not_ready "$rc" "${rule}_mode is .*, audit is expected" || bad=1
+		fi
+	done
+	# Stale stamps.
+	write_stamp "$W/node/stamp" 0.0.0-old "$(date +%s)" 0
+	rc=0
+	node_ready || rc=$?
+	expect_not_ready "$rc" "last ran with bulwark 0.0.0-old, and $version is loaded now" ||
+		bad=1
+	write_stamp "$W/node/stamp" "$version" "$(date +%s)" \
+		$(($(counter policy_loads) + 1000))
+	rc=0
+	node_ready || rc=$?
+	expect_not_ready "$rc" "loaded again after the node's policy service ran" || bad=1
+	# This pod loaded the module after the stamp was written.
+	write_stamp "$W/node/stamp" "$version" $(($(date +%s) - 100)) 0
+	mkdir -p "$W/node/state"
+	date +%s >"$W/node/state/loaded"
+	rc=0
+	node_ready || rc=$?
+	expect_not_ready "$rc" "this pod loaded bulwark after the node's policy service ran" ||
+		bad=1
+	write_stamp "$W/node/stamp" "$version" $(($(date +%s) + 1)) 0
+	node_ready
+	expect_ok $? || bad=1
+	rm -rf "$W/node/state"
+	[ "$bad" -eq 0 ]
+}
+
+# load, with bulwark loaded: nothing to do, nothing noted.
+t_node_load_loaded() {
+	rm -rf "$W/node/state"
+	BULWARK_HOST_ROOT=$W/nohost BULWARK_NODE_STATE=$W/node/state \
+		sh "$NODE" load >"$W/out" 2>"$W/err"
+	expect_ok $? || return 1
+	grep -qx "bulwark-node: bulwark $(cat /sys/kernel/bulwark/version) is loaded" \
+		"$W/out" || { show; return 1; }
+	[ ! -e "$W/node/state/loaded" ] || { echo "load noted a load it did not do"; return 1; }
+}
+
+# load, with bulwark not loaded: the errors, then the node's modprobe in
+# the node's root (here the guest's /, with the module installed where
+# modprobe finds it).
+t_node_load_unloaded() {
+	kver=$(uname -r)
+	cat "$BLOCKLIST" >"$W/node.blocklist"
+	rmmod bulwark || { echo "rmmod bulwark failed"; return 1; }
+	bad=0
+	rc=0
+	BULWARK_HOST_ROOT=$W/nohost BULWARK_NODE_STATE=$W/node/state \
+		sh "$NODE" load >"$W/out" 2>"$W/err" || rc=$?
+	expect_status "$rc" 1 "the node's root filesystem is not at $W/nohost" || bad=1
+	mkdir -p "$W/fakehost/lib/modules/$kver/kernel"
+	rc=0
+	BULWARK_HOST_ROOT=$W/fakehost BULWARK_NODE_STATE=$W/node/state \
+		sh "$NODE" load >"$W/out" 2>"$W/err" || rc=$?
+	expect_status "$rc" 1 "bulwark is not installed for $kver on this node" || bad=1
+	mkdir -p "/lib/modules/$kver/updates"
+	cp "$KO" "/lib/modules/$kver/updates/bulwark.ko"
+	# Only this module: a full depmod reads every module over 9p.
+	depmod "$kver" "/lib/modules/$kver/updates/bulwark.ko"
+	rc=0
+	BULWARK_HOST_ROOT=/ BULWARK_NODE_STATE=$W/node/state \
+		sh "$NODE" load >"$W/out" 2>"$W/err" || rc=$?
+	expect_ok "$rc" || bad=1
+	if [ ! -d /sys/module/bulwark ]; then
+		echo "load did not load bulwark"
+		insmod "$KO" || return 1
+		bad=1
+	fi
+	grep -q "systemctl restart bulwark-policy.service" "$W/out" || { show; bad=1; }
+	[ -s "$W/node/state/loaded" ] || { echo "load did not note its load"; bad=1; }
+	put_back
+	set_list "$W/node.blocklist"
+	# The module was loaded after any policy: not ready.
+	write_stamp "$W/node/stamp" "$(cat /sys/kernel/bulwark/version)" \
+		$(($(date +%s) - 100)) 0
+	rc=0
+	node_ready || rc=$?
+	expect_not_ready "$rc" "this pod loaded bulwark after" || bad=1
+	rm -rf "$W/node/state"
+	[ "$bad" -eq 0 ]
 }
 
 # --- tests: a denial in the logs -------------------------------------------------------------------
@@ -1222,15 +1454,24 @@ check "metrics: promtool check metrics accepts the output" t_metrics_promtool
 check "metrics: every counter as bulwark_<name>_total, gauges without _total" t_metrics_names
 check "metrics: work for an unprivileged user" t_metrics_nobody
 check "metrics-textfile: writes a valid bulwark.prom, leaves no temporary file" t_metrics_textfile
-check "Kubernetes metrics container: serves valid metrics over HTTP" t_node_metrics
+check "Kubernetes node container: metrics and readiness over HTTP, 503 and bulwark_node_ready 0 without the policy's stamp" \
+	t_node_metrics
+check "Kubernetes node ready: apply-policy writes its stamp, a failed run leaves none" \
+	t_node_ready_stamp
+check "Kubernetes node ready: the expected version, modes and lock; stale stamps" \
+	t_node_ready_expect
+check "Kubernetes load container: bulwark loaded, nothing to do" t_node_load_loaded
 check "audit: a contained exec of a blocklisted file is denied and in audit.log" t_audit_deny
 check "kernel log: the denial is logged as action=deny" t_dmesg_deny
 check "audit mode: allowed, counted and in audit.log as action=audit" t_audit_mode
 if [ -n "$KO" ] && [ -r "$KO" ]; then
 	check "module not loaded: every subcommand fails and says so; no stale metrics file" t_not_loaded
+	check "Kubernetes load container: not installed, then loaded with the node's modprobe; not ready until the policy runs" \
+		t_node_load_unloaded
 else
 	skip "module not loaded: every subcommand fails and says so" \
 		"no KO_PATH to load bulwark again"
+	skip "Kubernetes load container: loads bulwark" "no KO_PATH to load bulwark"
 fi
 check "module loaded again, lock still off" test "$(knob locked)" = 0
 
