@@ -1,0 +1,1165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bulwark selftests - the escape rule
+ *
+ * SPEC "What is denied", escape: a contained task, whatever its
+ * capabilities, may not load or unload kernel modules (but may load one
+ * of the host's installed modules), kexec, write the kernel knobs that
+ * start host programs, write a held block device or /dev/mem, move
+ * tasks out of its container, enter the initial namespaces, connect to
+ * the host's service sockets, or attach to a host task.
+ *
+ * The contained task is root with every capability in the initial user
+ * namespace, contained three ways (the fixture's variants): by a
+ * Docker container's cgroup alone, as "--pid=host --cgroupns=host"
+ * gives; by a new pid namespace alone; and by both.  Each denial is
+ * checked the same way: the call fails with EPERM, escape_blocked went
+ * up by exactly one and no other counter moved, and the host state the
+ * call aimed at (the module list, the knob's value, the disk's
+ * superblock, the task's cgroup, the target's tracer) is unchanged.
+ * The other side: host tasks do the same things; contained tasks load
+ * installed modules, move within their own cgroup, trace their own
+ * children, enter their own namespaces, and connect to sockets that are
+ * not the host's; audit and off modes and the exempt list allow.
+ */
+
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+
+#include <linux/loop.h>
+
+#include "common.h"
+
+#define COUNTER(name) SYSFS_DIR "/counters/" name
+#define EXEMPT SECURITYFS_DIR "/exempt"
+#define CGROOT "/sys/fs/cgroup"
+#define TOP "/bulwark-escape"
+#define CONTAINER_ID \
+	"e5cafee5cafee5cafee5cafee5cafee5cafee5cafee5cafee5cafee5cafee5ca"
+#define BOX TOP "/docker-" CONTAINER_ID ".scope"
+#define INNER BOX "/inner"
+#define HOST_CG TOP "/host.service"
+/* A directory of the test's own. */
+#define WORK "/tmp/bulwark-escape"
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+/* clone3()'s arguments, as far as CLONE_INTO_CGROUP needs them. */
+struct bw_clone_args {
+	unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal;
+	unsigned long long stack, stack_size, tls, set_tid, set_tid_size;
+	unsigned long long cgroup;
+};
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open 434
+#endif
+
+/* The counters a denial may move, in the order they are snapshotted. */
+static const char *const counters[] = {
+	"escape_blocked", "escape_audited", "keys_blocked", "persist_blocked",
+	"exec_blocked",
+};
+
+enum { BLOCKED, AUDITED };
+
+/* --- Plain helpers, for the test and its children. --- */
+
+/* The result of a call: 0, or the errno of a call that returned -1. */
+static int result(long ret)
+{
+	if (ret == -1)
+		return errno;
+	return 0;
+}
+
+static unsigned long long esc_counter(const char *name)
+{
+	char path[PATH_MAX];
+	unsigned long long v = 0;
+
+	snprintf(path, sizeof(path), COUNTER("%s"), name);
+	if (read_u64_file(path, &v))
+		return ~0ULL;
+	return v;
+}
+
+/* The contained child's work: its return value is its exit code. */
+struct job {
+	int (*fn)(struct job *j);
+	/* Inputs. */
+	char path[PATH_MAX];
+	char path2[PATH_MAX];
+	unsigned int flags;
+	pid_t target;
+	int fd;
+	/* Outputs. */
+	char cgroup[PATH_MAX];
+};
+
+static int run_job(void *arg)
+{
+	struct job *j = arg;
+
+	return j->fn(j);
+}
+
+/* Runs @j in a child of the test: a host task. */
+static int as_host(struct job *j)
+{
+	return run_in_context(CTX_HOST, run_job, j);
+}
+
+/*
+ * The line of /proc/<pid>/cgroup for cgroup v2, without "0::"; the
+ * caller's own for pid 0 (in a pid namespace, /proc is still the
+ * host's, whose "self" is the caller).
+ */
+static int v2_cgroup(pid_t pid, char *buf, size_t size)
+{
+	char path[64], text[4096], *line;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/cgroup");
+	if (read_file(path, text, sizeof(text)) < 0)
+		return -1;
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, "0::", 3)) {
+			snprintf(buf, size, "%s", line + 3);
+			return 0;
+		}
+	return -1;
+}
+
+/* --- The operations, each run in a child. --- */
+
+static int op_init_module(struct job *j)
+{
+	static const char junk[64] = "\177ELF not a module";
+
+	return result(syscall(__NR_init_module, junk, sizeof(junk), ""));
+}
+
+static int op_finit_module(struct job *j)
+{
+	int fd = open(j->path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return CTX_SETUP_FAILED;
+	err = result(sys_finit_module(fd, "", j->flags));
+	close(fd);
+	return err;
+}
+
+static int op_delete_module(struct job *j)
+{
+	return result(sys_delete_module(j->path, j->flags));
+}
+
+static int op_kexec_load(struct job *j)
+{
+	/* No segment: without bulwark this only unloads, harmlessly. */
+	return result(syscall(__NR_kexec_load, 0UL, 0UL, NULL, 0UL));
+}
+
+static int op_kexec_file_load(struct job *j)
+{
+	int fd = open(j->path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return CTX_SETUP_FAILED;
+	/* KEXEC_FILE_NO_INITRAMFS: the image alone. */
+	err = result(syscall(__NR_kexec_file_load, fd, -1, 1UL, "", 4UL));
+	close(fd);
+	return err;
+}
+
+/* Opens j->path with j->flags and closes it: the open is the decision. */
+static int op_open(struct job *j)
+{
+	int fd = open(j->path, j->flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/* Writes "2" to j->path. */
+static int op_write(struct job *j)
+{
+	return result(write_file(j->path, 0, "2\n", 2));
+}
+
+/* Writes "0", the writer itself, to j->path, then records its cgroup. */
+static int op_join(struct job *j)
+{
+	int err = result(write_file(j->path, 0, "0", 1));
+
+	if (v2_cgroup(0, j->cgroup, sizeof(j->cgroup)))
+		return CTX_SETUP_FAILED;
+	return err;
+}
+
+/* Writes j->target's pid to j->path. */
+static int op_move_other(struct job *j)
+{
+	char pid[16];
+	int len = snprintf(pid, sizeof(pid), "%d", j->target);
+
+	return result(write_file(j->path, 0, pid, len));
+}
+
+/* clone3(CLONE_INTO_CGROUP) into the cgroup directory j->path. */
+static int op_clone_into(struct job *j)
+{
+	struct bw_clone_args args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+	};
+	int cfd = open(j->path, O_DIRECTORY | O_PATH | O_CLOEXEC);
+	int status;
+	long pid;
+
+	if (cfd < 0)
+		return CTX_SETUP_FAILED;
+	args.cgroup = cfd;
+	pid = syscall(__NR_clone3, &args, sizeof(args));
+	if (pid == 0)
+		_exit(0);
+	close(cfd);
+	if (pid < 0)
+		return errno;
+	waitpid(pid, &status, 0);
+	return 0;
+}
+
+/* setns() into the namespace file j->path, of type j->flags. */
+static int op_setns(struct job *j)
+{
+	int fd = open(j->path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return CTX_SETUP_FAILED;
+	err = result(setns(fd, j->flags));
+	close(fd);
+	return err;
+}
+
+/* setns() through a pidfd of j->target, for the types in j->flags. */
+static int op_setns_pidfd(struct job *j)
+{
+	int fd = syscall(__NR_pidfd_open, j->target, 0);
+	int err;
+
+	if (fd < 0)
+		return CTX_SETUP_FAILED;
+	err = result(setns(fd, j->flags));
+	close(fd);
+	return err;
+}
+
+/*
+ * Own namespaces: a new mount namespace, a second one, then back into
+ * the first.
+ */
+static int op_setns_own(struct job *j)
+{
+	int fd, err;
+
+	if (unshare(CLONE_NEWNS))
+		return CTX_SETUP_FAILED;
+	fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || unshare(CLONE_NEWNS))
+		return CTX_SETUP_FAILED;
+	err = result(setns(fd, CLONE_NEWNS));
+	close(fd);
+	return err;
+}
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return CTX_SETUP_FAILED;
+	err = result(connect(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	close(fd);
+	return err;
+}
+
+static int listen_at(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 8)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int op_connect(struct job *j)
+{
+	return connect_to(j->path);
+}
+
+/*
+ * Docker in Docker: a daemon the container runs, in a network
+ * namespace of its own, and a client of it.
+ */
+static int op_connect_own_daemon(struct job *j)
+{
+	int lfd, err;
+
+	if (unshare(CLONE_NEWNET))
+		return CTX_SETUP_FAILED;
+	lfd = listen_at(j->path);
+	if (lfd < 0)
+		return CTX_SETUP_FAILED;
+	err = connect_to(j->path);
+	close(lfd);
+	unlink(j->path);
+	return err;
+}
+
+static int op_ptrace_seize(struct job *j)
+{
+	int err = result(ptrace(PTRACE_SEIZE, j->target, NULL, NULL));
+
+	if (!err)
+		ptrace(PTRACE_DETACH, j->target, NULL, NULL);
+	return err;
+}
+
+static int op_vm_writev(struct job *j)
+{
+	char byte = 0;
+	struct iovec local = { &byte, 1 }, remote = { (void *)4096, 1 };
+
+	return result(process_vm_writev(j->target, &local, 1, &remote, 1, 0));
+}
+
+/* A child of the contained task, traced by it: the container's own. */
+static int op_ptrace_own_child(struct job *j)
+{
+	pid_t child = fork();
+	int err, status;
+
+	if (child < 0)
+		return CTX_SETUP_FAILED;
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	err = result(ptrace(PTRACE_SEIZE, child, NULL, NULL));
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	return err;
+}
+
+/* --- The fixture. --- */
+
+enum how {
+	/* A Docker container's cgroup, the host's namespaces. */
+	BY_CGROUP = 1,
+	/* A new pid namespace, the host's cgroup. */
+	BY_NS = 2,
+};
+
+FIXTURE(escape)
+{
+	unsigned long long escape_mode, scope;
+	unsigned long long before[ARRAY_SIZE(counters)];
+	char exempt[65536];
+	bool saved;
+	/* A host task to aim at: not contained. */
+	pid_t sleeper;
+	/* The host's module tree's dummy module, if it is there. */
+	char module[PATH_MAX];
+	unsigned int module_flags;
+};
+
+FIXTURE_VARIANT(escape)
+{
+	unsigned int how;
+};
+
+FIXTURE_VARIANT_ADD(escape, cgroup)
+{
+	.how = BY_CGROUP,
+};
+
+FIXTURE_VARIANT_ADD(escape, pidns)
+{
+	.how = BY_NS,
+};
+
+FIXTURE_VARIANT_ADD(escape, cgroup_and_pidns)
+{
+	.how = BY_CGROUP | BY_NS,
+};
+
+/* Runs @j in a child contained as the variant says. */
+static int contained_run(const FIXTURE_VARIANT(escape) *v, struct job *j)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if ((v->how & BY_CGROUP) &&
+		    write_file(CGROOT BOX "/cgroup.procs", 0, "0", 1) != 1)
+			_exit(CTX_SETUP_FAILED);
+		if (v->how & BY_NS)
+			run_as_pid1(run_job, j);
+		_exit(run_job(j));
+	}
+	return wait_context(pid);
+}
+
+static void snap(FIXTURE_DATA(escape) *self)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		self->before[i] = esc_counter(counters[i]);
+}
+
+/* Exactly @blocked escape denials and @audited audits since snap(). */
+static void check_counted(struct __test_metadata *const _metadata,
+			  FIXTURE_DATA(escape) *self, unsigned long long blocked,
+			  unsigned long long audited)
+{
+	size_t i;
+
+	EXPECT_EQ(blocked, esc_counter("escape_blocked") - self->before[BLOCKED]);
+	EXPECT_EQ(audited, esc_counter("escape_audited") - self->before[AUDITED]);
+	for (i = 2; i < ARRAY_SIZE(counters); i++) {
+		unsigned long long now = esc_counter(counters[i]);
+
+		if (now != self->before[i])
+			TH_LOG("%s moved: %llu -> %llu", counters[i],
+			       self->before[i], now);
+		EXPECT_EQ(self->before[i], now);
+	}
+	snap(self);
+}
+
+static void find_module(FIXTURE_DATA(escape) *self)
+{
+	static const char *const ext[] = { "", ".xz", ".zst", ".gz" };
+	struct utsname u;
+	size_t i;
+
+	self->module[0] = '\0';
+	if (uname(&u) || !access("/sys/module/dummy", F_OK))
+		return;
+	for (i = 0; i < ARRAY_SIZE(ext); i++) {
+		snprintf(self->module, sizeof(self->module),
+			 "/lib/modules/%s/kernel/drivers/net/dummy.ko%s",
+			 u.release, ext[i]);
+		if (access(self->module, R_OK))
+			continue;
+		self->module_flags = i ? MODULE_INIT_COMPRESSED_FILE : 0;
+		if (i && access("/sys/module/compression", F_OK))
+			break;
+		return;
+	}
+	self->module[0] = '\0';
+}
+
+FIXTURE_SETUP(escape)
+{
+	const char *why = module_unavailable(false);
+
+	self->sleeper = -1;
+	if (why)
+		SKIP(return, "%s", why);
+	ensure_loaded(_metadata);
+	if (access(CGROOT "/cgroup.procs", F_OK))
+		SKIP(return, "no cgroup2 hierarchy on " CGROOT);
+	self->escape_mode = get_knob(_metadata, "escape_mode");
+	self->scope = get_knob(_metadata, "scope");
+	ASSERT_LE(0, read_file(EXEMPT, self->exempt, sizeof(self->exempt)));
+	self->saved = true;
+	set_knob(_metadata, "escape_mode", 2);
+	set_knob(_metadata, "scope", 1);
+	ASSERT_EQ(0, write_file(EXEMPT, O_TRUNC, "", 0));
+	ASSERT_TRUE(!mkdir(CGROOT TOP, 0755) || errno == EEXIST);
+	ASSERT_TRUE(!mkdir(CGROOT BOX, 0755) || errno == EEXIST);
+	ASSERT_TRUE(!mkdir(CGROOT INNER, 0755) || errno == EEXIST);
+	ASSERT_TRUE(!mkdir(CGROOT HOST_CG, 0755) || errno == EEXIST);
+	ASSERT_TRUE(!mkdir(WORK, 0755) || errno == EEXIST);
+
+	self->sleeper = fork();
+	ASSERT_LE(0, self->sleeper);
+	if (self->sleeper == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		pause();
+		_exit(0);
+	}
+	find_module(self);
+	snap(self);
+}
+
+FIXTURE_TEARDOWN(escape)
+{
+	int status;
+
+	if (self->sleeper > 0) {
+		kill(self->sleeper, SIGKILL);
+		waitpid(self->sleeper, &status, 0);
+	}
+	if (!self->saved)
+		return;
+	write_knob_u64("escape_mode", self->escape_mode);
+	write_knob_u64("scope", self->scope);
+	write_file(EXEMPT, O_TRUNC, self->exempt, strlen(self->exempt));
+	rmdir(CGROOT INNER);
+	rmdir(CGROOT BOX);
+	rmdir(CGROOT HOST_CG);
+	rmdir(CGROOT TOP);
+}
+
+/* The number of lines of /proc/modules: the loaded modules. */
+static int module_count(void)
+{
+	char buf[65536];
+	ssize_t n = read_file("/proc/modules", buf, sizeof(buf));
+	int lines = 0;
+	ssize_t i;
+
+	for (i = 0; i < n; i++)
+		lines += buf[i] == '\n';
+	return lines;
+}
+
+/* --- Modules and kexec. --- */
+
+TEST_F(escape, module_from_buffer)
+{
+	struct job j = { .fn = op_init_module };
+	int before = module_count();
+
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	EXPECT_EQ(before, module_count());
+	check_counted(_metadata, self, 1, 0);
+	/* The host gets the kernel's own answer: not a module. */
+	EXPECT_NE(EPERM, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+TEST_F(escape, module_from_own_file)
+{
+	struct job j = { .fn = op_finit_module };
+	int before = module_count();
+
+	/* Any file outside the host's tree: refused before it is read. */
+	snprintf(j.path, sizeof(j.path), "%s", getenv("BULWARK_KO"));
+	if (self->module[0]) {
+		snprintf(j.path, sizeof(j.path), WORK "/dummy-copy.ko%s",
+			 strstr(self->module, ".ko") + 3);
+		ASSERT_EQ(0, copy_file(self->module, j.path));
+		j.flags = self->module_flags;
+	}
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	EXPECT_EQ(before, module_count());
+	EXPECT_NE(0, access("/sys/module/dummy", F_OK));
+	check_counted(_metadata, self, 1, 0);
+	if (self->module[0])
+		unlink(j.path);
+}
+
+TEST_F(escape, installed_module_allowed)
+{
+	struct job j = { .fn = op_finit_module };
+	struct job rm = { .fn = op_delete_module, .flags = O_NONBLOCK };
+
+	if (!self->module[0])
+		SKIP(return, "no loadable dummy module in the module tree");
+	snprintf(j.path, sizeof(j.path), "%s", self->module);
+	j.flags = self->module_flags;
+	/* modprobe of an installed module, as kube-proxy does. */
+	EXPECT_EQ(0, contained_run(variant, &j));
+	EXPECT_EQ(0, access("/sys/module/dummy", F_OK));
+	check_counted(_metadata, self, 0, 0);
+
+	/* Unloading it from the container: refused. */
+	snprintf(rm.path, sizeof(rm.path), "dummy");
+	EXPECT_EQ(EPERM, contained_run(variant, &rm));
+	EXPECT_EQ(0, access("/sys/module/dummy", F_OK));
+	check_counted(_metadata, self, 1, 0);
+
+	/* The host unloads it, and loads it again. */
+	EXPECT_EQ(0, as_host(&rm));
+	EXPECT_NE(0, access("/sys/module/dummy", F_OK));
+	EXPECT_EQ(0, as_host(&j));
+	EXPECT_EQ(0, as_host(&rm));
+	check_counted(_metadata, self, 0, 0);
+}
+
+TEST_F(escape, unload_bulwark)
+{
+	struct job j = { .fn = op_delete_module, .flags = O_NONBLOCK };
+
+	snprintf(j.path, sizeof(j.path), MODULE_NAME);
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	EXPECT_TRUE(module_loaded());
+	check_counted(_metadata, self, 1, 0);
+	/* Forced, as rmmod -f: the same. */
+	j.flags = O_NONBLOCK | O_TRUNC;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	EXPECT_TRUE(module_loaded());
+	check_counted(_metadata, self, 1, 0);
+	/* A module that is not there: refused all the same. */
+	snprintf(j.path, sizeof(j.path), "bulwark_no_such_module");
+	j.flags = O_NONBLOCK;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	/* The host is told the truth about it. */
+	EXPECT_EQ(ENOENT, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+TEST_F(escape, kexec)
+{
+	struct job j = { .fn = op_kexec_load };
+
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	j.fn = op_kexec_file_load;
+	snprintf(j.path, sizeof(j.path), "%s", getenv("BULWARK_KO"));
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	/* The host reaches the kernel's own checks: not a kernel image. */
+	EXPECT_NE(EPERM, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+/* --- Kernel knobs. --- */
+
+static void check_knob(struct __test_metadata *const _metadata,
+		       FIXTURE_DATA(escape) *self,
+		       const FIXTURE_VARIANT(escape) *variant, const char *path)
+{
+	struct job j = { .fn = op_open };
+	char before[4096], after[4096];
+
+	ASSERT_LE(0, read_file(path, before, sizeof(before)));
+	snprintf(j.path, sizeof(j.path), "%s", path);
+	j.flags = O_WRONLY;
+	EXPECT_EQ(EPERM, contained_run(variant, &j))
+	{
+		TH_LOG("%s", path);
+	}
+	ASSERT_LE(0, read_file(path, after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+	check_counted(_metadata, self, 1, 0);
+	/* Reading stays allowed. */
+	j.flags = O_RDONLY;
+	EXPECT_EQ(0, contained_run(variant, &j));
+	/* The host writes it: the same value back. */
+	EXPECT_EQ((ssize_t)strlen(before),
+		  write_file(path, 0, before, strlen(before)));
+	check_counted(_metadata, self, 0, 0);
+}
+
+TEST_F(escape, core_pattern)
+{
+	check_knob(_metadata, self, variant, "/proc/sys/kernel/core_pattern");
+}
+
+TEST_F(escape, modprobe_knob)
+{
+	if (access("/proc/sys/kernel/modprobe", F_OK))
+		SKIP(return, "no kernel.modprobe");
+	check_knob(_metadata, self, variant, "/proc/sys/kernel/modprobe");
+}
+
+TEST_F(escape, uevent_helper)
+{
+	if (access("/sys/kernel/uevent_helper", F_OK))
+		SKIP(return, "kernel built without CONFIG_UEVENT_HELPER");
+	check_knob(_metadata, self, variant, "/sys/kernel/uevent_helper");
+}
+
+/* Another knob of the same directory is not the rule's business. */
+TEST_F(escape, other_sysctl_allowed)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+
+	snprintf(j.path, sizeof(j.path), "/proc/sys/kernel/domainname");
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+TEST_F(escape, binfmt_misc)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+	char dir[] = WORK "/binfmt";
+
+	ASSERT_TRUE(!mkdir(dir, 0755) || errno == EEXIST);
+	if (mount("binfmt_misc", dir, "binfmt_misc", 0, NULL)) {
+		rmdir(dir);
+		SKIP(return, "cannot mount binfmt_misc: %s", strerror(errno));
+	}
+	snprintf(j.path, sizeof(j.path), "%s/register", dir);
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	snprintf(j.path, sizeof(j.path), "%s/status", dir);
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	/* The host may register. */
+	snprintf(j.path, sizeof(j.path), "%s/register", dir);
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+}
+
+TEST_F(escape, release_agent)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+	char dir[] = WORK "/cgv1";
+
+	ASSERT_TRUE(!mkdir(dir, 0755) || errno == EEXIST);
+	/* A named v1 hierarchy, as the CVE-2022-0492 exploits mount. */
+	if (mount("cgroup", dir, "cgroup", 0, "none,name=bulwark_escape")) {
+		rmdir(dir);
+		SKIP(return, "cannot mount a cgroup v1 hierarchy: %s",
+		     strerror(errno));
+	}
+	snprintf(j.path, sizeof(j.path), "%s/release_agent", dir);
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	snprintf(j.path, sizeof(j.path), "%s/notify_on_release", dir);
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	/* The host may. */
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+}
+
+/* --- Raw devices. --- */
+
+/* Attaches @file to a free loop device, named in @dev; its fd or -1. */
+static int loop_attach(const char *file, char *dev, size_t size)
+{
+	int ctl, n, lfd, ffd;
+
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		return -1;
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	close(ctl);
+	if (n < 0)
+		return -1;
+	snprintf(dev, size, "/dev/loop%d", n);
+	lfd = open(dev, O_RDWR | O_CLOEXEC);
+	ffd = open(file, O_RDWR | O_CLOEXEC);
+	if (lfd < 0 || ffd < 0 || ioctl(lfd, LOOP_SET_FD, ffd)) {
+		if (lfd >= 0)
+			close(lfd);
+		if (ffd >= 0)
+			close(ffd);
+		return -1;
+	}
+	close(ffd);
+	return lfd;
+}
+
+TEST_F(escape, mounted_block_device)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+	char img[] = WORK "/disk.img", mnt[] = WORK "/disk";
+	char dev[64], cmd[256], sb1[2048], sb2[2048];
+	int lfd, fd;
+
+	fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 8 << 20));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "mke2fs -q -F %s >/dev/null 2>&1", img);
+	if (system(cmd))
+		SKIP(return, "mke2fs failed");
+	if (access("/dev/loop-control", F_OK) &&
+	    system("modprobe loop >/dev/null 2>&1"))
+		SKIP(return, "no loop driver");
+	lfd = loop_attach(img, dev, sizeof(dev));
+	if (lfd < 0)
+		SKIP(return, "no loop device: %s", strerror(errno));
+	snprintf(j.path, sizeof(j.path), "%s", dev);
+
+	/* Not mounted: the container's own disk, writable. */
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+
+	ASSERT_TRUE(!mkdir(mnt, 0755) || errno == EEXIST);
+	ASSERT_EQ(0, mount(dev, mnt, "ext2", 0, NULL));
+	ASSERT_EQ((ssize_t)sizeof(sb1), pread(lfd, sb1, sizeof(sb1), 0));
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	j.flags = O_RDWR;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	ASSERT_EQ((ssize_t)sizeof(sb2), pread(lfd, sb2, sizeof(sb2), 0));
+	EXPECT_EQ(0, memcmp(sb1, sb2, sizeof(sb1)));
+	check_counted(_metadata, self, 2, 0);
+	/* Reading it, and the host writing it, stay allowed. */
+	j.flags = O_RDONLY;
+	EXPECT_EQ(0, contained_run(variant, &j));
+	j.flags = O_WRONLY;
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+
+	umount2(mnt, 0);
+	rmdir(mnt);
+	ioctl(lfd, LOOP_CLR_FD, 0);
+	close(lfd);
+	unlink(img);
+}
+
+TEST_F(escape, dev_mem_and_port)
+{
+	static const char *const devs[] = { "/dev/mem", "/dev/port" };
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(devs); i++) {
+		if (access(devs[i], F_OK))
+			continue;
+		snprintf(j.path, sizeof(j.path), "%s", devs[i]);
+		EXPECT_EQ(EPERM, contained_run(variant, &j))
+		{
+			TH_LOG("%s", devs[i]);
+		}
+		check_counted(_metadata, self, 1, 0);
+	}
+	/* /dev/null is a character device of the same major. */
+	snprintf(j.path, sizeof(j.path), "/dev/null");
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+/* --- Cgroup moves. --- */
+
+TEST_F(escape, cgroup_move_out)
+{
+	static const char *const away[] = { "/", HOST_CG, TOP };
+	struct job j = { .fn = op_join };
+	char *shared = shared_alloc(sizeof(struct job));
+	struct job *sj = (struct job *)shared;
+	size_t i;
+
+	ASSERT_NE(NULL, shared);
+	for (i = 0; i < ARRAY_SIZE(away); i++) {
+		j.path[0] = '\0';
+		snprintf(j.path, sizeof(j.path), CGROOT "%s%scgroup.procs",
+			 away[i], away[i][1] ? "/" : "");
+		*sj = j;
+		if (variant->how & BY_CGROUP) {
+			/* Refused, and the task is still in its container. */
+			EXPECT_EQ(EPERM, contained_run(variant, sj))
+			{
+				TH_LOG("into %s", away[i]);
+			}
+			EXPECT_STREQ(BOX, sj->cgroup);
+			check_counted(_metadata, self, 1, 0);
+		} else {
+			/*
+			 * A task contained by its pid namespace stays
+			 * contained wherever its cgroup is: allowed.
+			 */
+			EXPECT_EQ(0, contained_run(variant, sj));
+			check_counted(_metadata, self, 0, 0);
+		}
+	}
+	munmap(shared, sizeof(struct job));
+}
+
+TEST_F(escape, cgroup_move_within)
+{
+	struct job *sj = shared_alloc(sizeof(struct job));
+
+	ASSERT_NE(NULL, sj);
+	memset(sj, 0, sizeof(*sj));
+	sj->fn = op_join;
+	snprintf(sj->path, sizeof(sj->path), CGROOT INNER "/cgroup.procs");
+	EXPECT_EQ(0, contained_run(variant, sj));
+	EXPECT_STREQ(INNER, sj->cgroup);
+	check_counted(_metadata, self, 0, 0);
+	munmap(sj, sizeof(*sj));
+}
+
+/* Another task, the host's, moved out by the container: refused. */
+TEST_F(escape, cgroup_move_host_task)
+{
+	struct job j = { .fn = op_move_other };
+	char cg[PATH_MAX], after[PATH_MAX];
+
+	if (!(variant->how & BY_CGROUP) || (variant->how & BY_NS))
+		SKIP(return, "the host's tasks are out of a pid namespace's reach");
+	ASSERT_EQ(0, v2_cgroup(self->sleeper, cg, sizeof(cg)));
+	j.target = self->sleeper;
+	snprintf(j.path, sizeof(j.path), CGROOT HOST_CG "/cgroup.procs");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	ASSERT_EQ(0, v2_cgroup(self->sleeper, after, sizeof(after)));
+	EXPECT_STREQ(cg, after);
+	check_counted(_metadata, self, 1, 0);
+	/* The host moves its own task. */
+	EXPECT_EQ(0, as_host(&j));
+	ASSERT_EQ(0, v2_cgroup(self->sleeper, after, sizeof(after)));
+	EXPECT_STREQ(HOST_CG, after);
+	check_counted(_metadata, self, 0, 0);
+}
+
+TEST_F(escape, clone_into_cgroup)
+{
+	struct job j = { .fn = op_clone_into };
+
+	snprintf(j.path, sizeof(j.path), CGROOT HOST_CG);
+	if (variant->how & BY_CGROUP) {
+		EXPECT_EQ(EPERM, contained_run(variant, &j));
+		check_counted(_metadata, self, 1, 0);
+	}
+	snprintf(j.path, sizeof(j.path), CGROOT INNER);
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+/* --- Namespaces. --- */
+
+TEST_F(escape, setns_initial)
+{
+	static const struct {
+		const char *file;
+		int type;
+	} ns[] = {
+		{ "mnt", CLONE_NEWNS },
+		{ "pid", CLONE_NEWPID },
+		{ "cgroup", CLONE_NEWCGROUP },
+	};
+	struct job j = { .fn = op_setns };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ns); i++) {
+		/* nsenter -t 1: /proc is the host's. */
+		snprintf(j.path, sizeof(j.path), "/proc/1/ns/%s", ns[i].file);
+		j.flags = ns[i].type;
+		EXPECT_EQ(EPERM, contained_run(variant, &j))
+		{
+			TH_LOG("%s", ns[i].file);
+		}
+		check_counted(_metadata, self, 1, 0);
+	}
+	/* Through a pidfd of the host's init: the first type refuses. */
+	if (!(variant->how & BY_NS)) {
+		j.fn = op_setns_pidfd;
+		j.target = 1;
+		j.flags = CLONE_NEWNS | CLONE_NEWCGROUP;
+		EXPECT_EQ(EPERM, contained_run(variant, &j));
+		check_counted(_metadata, self, 1, 0);
+	}
+	/* The host enters them. */
+	j.fn = op_setns;
+	snprintf(j.path, sizeof(j.path), "/proc/1/ns/mnt");
+	j.flags = CLONE_NEWNS;
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+TEST_F(escape, setns_own)
+{
+	struct job j = { .fn = op_setns_own };
+
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+/* --- Service sockets. --- */
+
+TEST_F(escape, service_sockets)
+{
+	static const char *const names[] = {
+		"docker.sock", "containerd.sock", "crio.sock", "podman.sock",
+		"system_bus_socket", "systemd/private",
+	};
+	struct job j = { .fn = op_connect };
+	char path[PATH_MAX];
+	size_t i;
+	int lfd;
+
+	ASSERT_TRUE(!mkdir(WORK "/systemd", 0755) || errno == EEXIST);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), WORK "/%s", names[i]);
+		lfd = listen_at(path);
+		ASSERT_LE(0, lfd);
+		snprintf(j.path, sizeof(j.path), "%s", path);
+		EXPECT_EQ(EPERM, contained_run(variant, &j))
+		{
+			TH_LOG("%s", names[i]);
+		}
+		check_counted(_metadata, self, 1, 0);
+		/* The host connects. */
+		EXPECT_EQ(0, as_host(&j));
+		check_counted(_metadata, self, 0, 0);
+		close(lfd);
+		unlink(path);
+	}
+	/* Another socket of the host's: allowed. */
+	snprintf(path, sizeof(path), WORK "/app.sock");
+	lfd = listen_at(path);
+	ASSERT_LE(0, lfd);
+	snprintf(j.path, sizeof(j.path), "%s", path);
+	EXPECT_EQ(0, contained_run(variant, &j));
+	close(lfd);
+	unlink(path);
+	/* The container's own daemon, in its own network namespace. */
+	j.fn = op_connect_own_daemon;
+	snprintf(j.path, sizeof(j.path), WORK "/docker.sock");
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+	rmdir(WORK "/systemd");
+}
+
+/* --- ptrace. --- */
+
+/* The TracerPid line of @pid's status: 0 when not traced. */
+static int tracer_of(pid_t pid)
+{
+	char path[64], text[4096], *line;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (read_file(path, text, sizeof(text)) < 0)
+		return -1;
+	line = strstr(text, "TracerPid:");
+	return line ? atoi(line + strlen("TracerPid:")) : -1;
+}
+
+TEST_F(escape, ptrace_host_task)
+{
+	struct job j = { .fn = op_open, .flags = O_RDWR };
+
+	j.target = self->sleeper;
+	/*
+	 * /proc/<pid>/mem: the host's /proc names host tasks.  procfs
+	 * turns any refusal of the access check into EACCES.
+	 */
+	snprintf(j.path, sizeof(j.path), "/proc/%d/mem", self->sleeper);
+	EXPECT_EQ(EACCES, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	if (!(variant->how & BY_NS)) {
+		j.fn = op_ptrace_seize;
+		EXPECT_EQ(EPERM, contained_run(variant, &j));
+		check_counted(_metadata, self, 1, 0);
+		j.fn = op_vm_writev;
+		EXPECT_EQ(EPERM, contained_run(variant, &j));
+		check_counted(_metadata, self, 1, 0);
+	}
+	EXPECT_EQ(0, tracer_of(self->sleeper));
+	EXPECT_EQ(0, kill(self->sleeper, 0));
+	/* Reading its status (ps, top) stays allowed. */
+	j.fn = op_open;
+	j.flags = O_RDONLY;
+	snprintf(j.path, sizeof(j.path), "/proc/%d/stat", self->sleeper);
+	EXPECT_EQ(0, contained_run(variant, &j));
+	/* The host traces its own tasks. */
+	j.fn = op_ptrace_seize;
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+TEST_F(escape, ptrace_own_child)
+{
+	struct job j = { .fn = op_ptrace_own_child };
+
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+/* --- Modes and the exempt list. --- */
+
+TEST_F(escape, audit_and_off)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+
+	snprintf(j.path, sizeof(j.path), "/proc/sys/kernel/core_pattern");
+	set_knob(_metadata, "escape_mode", 1);
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 1);
+	set_knob(_metadata, "escape_mode", 0);
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+TEST_F(escape, exempt_container)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+	const char line[] = BOX "\n";
+
+	if (!(variant->how & BY_CGROUP))
+		SKIP(return, "the exemption is the container's cgroup");
+	snprintf(j.path, sizeof(j.path), "/proc/sys/kernel/core_pattern");
+	ASSERT_EQ((ssize_t)strlen(line),
+		  write_file(EXEMPT, O_TRUNC, line, strlen(line)));
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+	/* An exempt container still may not configure bulwark. */
+	j.fn = op_write;
+	snprintf(j.path, sizeof(j.path), SYSCTL_DIR "/escape_mode");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	ASSERT_EQ(0, write_file(EXEMPT, O_TRUNC, "", 0));
+}
+
+TEST_F(escape, report_line)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+	int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	ASSERT_LE(0, kfd);
+	/* The earlier tests' lines may have used the rate limit up. */
+	sleep(6);
+	lseek(kfd, 0, SEEK_END);
+	snprintf(j.path, sizeof(j.path), "/proc/sys/kernel/core_pattern");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	EXPECT_TRUE(kmsg_find_both(kfd,
+				   "action=deny op=knob reason=host_escape",
+				   (variant->how & BY_CGROUP) ?
+				   "container=" CONTAINER_ID
+				   " path=\"/proc/sys/kernel/core_pattern\"" :
+				   "container=- path=\"/proc/sys/kernel/core_pattern\""));
+	close(kfd);
+}
+
+TEST_HARNESS_MAIN
