@@ -51,13 +51,18 @@
  * Where the architecture passes the argument registers in struct
  * ftrace_regs (HAVE_DYNAMIC_FTRACE_WITH_ARGS, x86 since v5.11), an
  * IPMODIFY ops may leave out SAVE_REGS, which makes the trampoline much
- * cheaper; livepatch makes the same choice.
+ * cheaper; livepatch makes the same choice.  FTRACE_OPS_FL_PERMANENT
+ * (v5.5), as livepatch has too: while bulwark's ops are registered,
+ * writing 0 to kernel.ftrace_enabled fails with EBUSY, for everyone,
+ * instead of turning every rule off at once.
  */
 #ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-#define BULWARK_FTRACE_OPS_FLAGS FTRACE_OPS_FL_IPMODIFY
+#define BULWARK_FTRACE_OPS_FLAGS \
+	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT)
 #else
 #define BULWARK_FTRACE_OPS_FLAGS \
-	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_SAVE_REGS)
+	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_SAVE_REGS | \
+	 FTRACE_OPS_FL_PERMANENT)
 #endif
 
 /*
@@ -259,8 +264,10 @@ static inline void *bulwark_krealloc_array(void *p, size_t n, size_t size,
  * the cgroup namespace of the file's opener since v5.16 ("cgroup: Use
  * open-time cgroup namespace for process migration perm checks");
  * before, the check that knows the destination is
- * cgroup_procs_write_permission(), which the compiler inlines into
- * nothing else there.
+ * cgroup_procs_write_permission(), whose callers the compiler inlines
+ * it into on no supported kernel.  The same fix, backported to v5.10.y
+ * (v5.10.9x, for CVE-2021-4197), gave that function the namespace too:
+ * bulwark supports v5.10 from that stable series on.
  */
 #if KERNEL_VERSION(5, 16, 0) <= LINUX_VERSION_CODE
 #define BULWARK_ATTACH_PERMISSIONS_NS

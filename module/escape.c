@@ -11,7 +11,8 @@
  * - kexec: load a kernel to boot into;
  * - knob: write a kernel setting that makes the kernel start a program
  *   as a host task (core_pattern, modprobe, the uevent helper,
- *   binfmt_misc, cgroup v1's release_agent and notify_on_release);
+ *   binfmt_misc, cgroup v1's release_agent and notify_on_release), or
+ *   ftrace_enabled;
  * - rawdev: open for writing a block device that a filesystem (or swap,
  *   or a device-mapper or md stack) holds, or /dev/mem, /dev/kmem,
  *   /dev/port;
@@ -108,8 +109,11 @@ static bool name_is(const struct dentry *dentry, const char *name)
 /*
  * /proc/sys/kernel/{core_pattern,modprobe,hotplug}: the kernel runs the
  * program they name, as root on the host, for a core dump, a module
- * request or a uevent.  procfs does not rename these entries, so their
- * names and parents are stable while the file is open.
+ * request or a uevent.  And ftrace_enabled, whose 0 would stop every
+ * ftrace user, bulwark's hooks included (they are registered permanent,
+ * so the kernel refuses it anyway while bulwark is loaded).  procfs does
+ * not rename these entries, so their names and parents are stable while
+ * the file is open.
  */
 static bool proc_knob(const struct dentry *dentry)
 {
@@ -118,7 +122,7 @@ static bool proc_knob(const struct dentry *dentry)
 	return name_is(dir, "kernel") && name_is(dir->d_parent, "sys") &&
 	       IS_ROOT(dir->d_parent->d_parent) &&
 	       (name_is(dentry, "core_pattern") || name_is(dentry, "modprobe") ||
-		name_is(dentry, "hotplug"));
+		name_is(dentry, "hotplug") || name_is(dentry, "ftrace_enabled"));
 }
 
 /* /sys/kernel/uevent_helper, on kernels built with CONFIG_UEVENT_HELPER. */

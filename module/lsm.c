@@ -501,7 +501,8 @@ static int (*orig_cgroup_attach_permissions)(struct cgroup *src_cgrp,
 #else
 static int (*orig_cgroup_procs_write_permission)(struct cgroup *src_cgrp,
 						 struct cgroup *dst_cgrp,
-						 struct super_block *sb);
+						 struct super_block *sb,
+						 struct cgroup_namespace *ns);
 #endif
 static long (*orig_delete_module)(const struct pt_regs *regs);
 
@@ -622,12 +623,14 @@ static int hook_cgroup_attach_permissions(struct cgroup *src_cgrp,
 #else
 static int hook_cgroup_procs_write_permission(struct cgroup *src_cgrp,
 					      struct cgroup *dst_cgrp,
-					      struct super_block *sb)
+					      struct super_block *sb,
+					      struct cgroup_namespace *ns)
 {
 	int ret = IF_CONTAINED(ESCAPE_SCOPE, bulwark_escape_attach(dst_cgrp));
 
 	if (!ret)
-		ret = orig_cgroup_procs_write_permission(src_cgrp, dst_cgrp, sb);
+		ret = orig_cgroup_procs_write_permission(src_cgrp, dst_cgrp, sb,
+							 ns);
 
 	bulwark_hook_leave();
 	return ret;

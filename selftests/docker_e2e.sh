@@ -526,6 +526,72 @@ else
 	ok "every report names a container: no host task was contained"
 fi
 
+# The escape rule, through the API a campaign script uses: a privileged
+# container with the host's pid and cgroup namespaces and its root on
+# /mnt, as "docker run --privileged --pid=host --cgroupns=host -v /:/mnt"
+# gives.  Each attempt must fail with EPERM and count in escape_blocked;
+# the host must be unchanged afterwards.
+ESC="$DOCKER run --rm --privileged --pid=host --cgroupns=host --network none -v /:/mnt $IMG"
+
+# escape_denied NAME COMMAND...: COMMAND fails with EPERM's message and
+# escape_blocked went up.
+escape_denied() {
+	name=$1
+	shift
+	e0=$(counter escape_blocked)
+	if "$@" >"$W/out" 2>&1; then
+		not_ok "$name (it succeeded)" "$W/out"
+		return
+	fi
+	e1=$(counter escape_blocked)
+	if ! grep -q 'Operation not permitted' "$W/out"; then
+		not_ok "$name (failed, but not with EPERM)" "$W/out"
+	elif [ "$e1" -le "$e0" ]; then
+		not_ok "$name (escape_blocked stayed at $e0)" "$W/out"
+	else
+		ok "$name"
+	fi
+}
+
+knob escape_mode 2
+escape_denied "nsenter -t 1 from a privileged --pid=host container is refused" \
+	$ESC nsenter -t 1 -m -u -i -n -p -- true
+core=$(cat /proc/sys/kernel/core_pattern)
+escape_denied "writing the host's core_pattern from it is refused" \
+	$ESC sh -c 'echo "|/tmp/evil %p" >/mnt/proc/sys/kernel/core_pattern'
+check "and core_pattern is unchanged" \
+	test "$(cat /proc/sys/kernel/core_pattern)" = "$core"
+escape_denied "moving itself to the host's root cgroup is refused" \
+	$ESC sh -c 'echo $$ >/mnt/sys/fs/cgroup/cgroup.procs'
+# The same container, after the refused move: still in its cgroup, and
+# still judged (its next escape is refused too).
+$ESC sh -c 'echo $$ >/mnt/sys/fs/cgroup/cgroup.procs 2>/dev/null
+	cat /proc/self/cgroup
+	echo x >/mnt/proc/sys/kernel/core_pattern && echo ESCAPED' \
+	>"$W/out" 2>&1 || true
+if grep -q '^0::/docker' "$W/out" && ! grep -q ESCAPED "$W/out"; then
+	ok "after the refused move it is still contained"
+else
+	not_ok "after the refused move it is still contained" "$W/out"
+fi
+mods=$(wc -l </proc/modules)
+# A module of its own (here a copy of one of the host's, out of the
+# host's module tree): refused whichever way insmod hands it over.
+# (busybox's insmod hands over a buffer, which is refused even for the
+# host's installed modules; escape_test loads one with finit_module.)
+ko=$(find "/lib/modules/$(uname -r)/kernel/drivers/net/" -name 'dummy.ko*' \
+	2>/dev/null | head -n 1)
+if [ -n "$ko" ] && [ ! -d /sys/module/dummy ]; then
+	escape_denied "insmod of a module of its own is refused" \
+		$ESC sh -c "cp /mnt$ko /tmp/rootkit.ko && insmod /tmp/rootkit.ko"
+	check "and no module was loaded" test "$(wc -l </proc/modules)" = "$mods"
+else
+	skip "insmod of a module of its own" "no dummy module to copy"
+fi
+escape_denied "rmmod of bulwark from it is refused" $ESC rmmod bulwark
+escape_denied "rmmod -f of bulwark from it is refused" $ESC rmmod -f bulwark
+check "bulwark is still loaded" test -d /sys/module/bulwark
+
 # rmmod from a privileged container: it holds CAP_SYS_MODULE, and no
 # security hook lets a module refuse delete_module(); only locked=1
 # pins bulwark.  Recorded, then bulwark is loaded again.

@@ -714,6 +714,25 @@ TEST_F(escape, uevent_helper)
 	check_knob(_metadata, self, variant, "/sys/kernel/uevent_helper");
 }
 
+/*
+ * ftrace_enabled 0 would stop bulwark's hooks: refused to a container
+ * by the rule, and to everyone by the kernel while bulwark is loaded.
+ */
+TEST_F(escape, ftrace_enabled)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+
+	if (access("/proc/sys/kernel/ftrace_enabled", F_OK))
+		SKIP(return, "no kernel.ftrace_enabled");
+	snprintf(j.path, sizeof(j.path), "/proc/sys/kernel/ftrace_enabled");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	EXPECT_EQ(-1, write_file(j.path, 0, "0\n", 2));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(1ULL, get_knob(_metadata, "../ftrace_enabled"));
+	check_counted(_metadata, self, 0, 0);
+}
+
 /* Another knob of the same directory is not the rule's business. */
 TEST_F(escape, other_sysctl_allowed)
 {
