@@ -254,6 +254,46 @@ int bulwark_escape_attach(struct cgroup *dst)
 	return err;
 }
 
+/**
+ * bulwark_escape_rename - may a contained task rename @old_dentry?
+ * @old_dentry: what is renamed
+ *
+ * Renaming a cgroup changes its path, and so whether a pattern matches
+ * it: a container that renames its own cgroup, or an ancestor of it,
+ * would leave itself.  Renaming a cgroup strictly inside the container
+ * is the container's business.  May sleep.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_rename(struct dentry *old_dentry)
+{
+	unsigned long magic = old_dentry->d_sb->s_magic;
+	struct cgroup *cg, *own, *ns_root, *root;
+	bool outside = false;
+	char *buf;
+	int err = 0;
+
+	if ((magic != CGROUP_SUPER_MAGIC && magic != CGROUP2_SUPER_MAGIC) ||
+	    !d_is_dir(old_dentry))
+		return 0;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return judge_text("cgroup_move", "?");
+	rcu_read_lock();
+	cg = dir_cgroup(old_dentry);
+	if (cg && own_cgroups(cg, &own, &ns_root)) {
+		root = bulwark_container_root(own, ns_root, buf);
+		outside = root && (cg == root || !cgroup_is_descendant(cg, root));
+	}
+	if (outside && kernfs_path_from_node(cg->kn, NULL, buf, PATH_MAX) < 0)
+		strscpy(buf, "?", PATH_MAX);
+	rcu_read_unlock();
+	if (outside)
+		err = judge_text("cgroup_move", buf);
+	kfree(buf);
+	return err;
+}
+
 /*
  * An open for writing of a cgroup's cgroup.procs, cgroup.threads or (v1)
  * tasks: the descriptor can move tasks into that cgroup.  Judged here

@@ -59,6 +59,7 @@ int bulwark_escape_read_file(const struct file *file,
 int bulwark_escape_load_data(enum kernel_load_data_id id);
 int bulwark_escape_unload(const char *name);
 int bulwark_escape_attach(struct cgroup *dst);
+int bulwark_escape_rename(struct dentry *old_dentry);
 int bulwark_escape_setns(struct ns_common *ns);
 int bulwark_escape_connect(struct sock *other);
 int bulwark_escape_ptrace(struct task_struct *child);

@@ -128,6 +128,12 @@ static bool want_file_open(struct bulwark_ftrace_regs *fregs)
 	return bulwark_escape_open_concerns(file) && want_escape(fregs);
 }
 
+/* A rename: the keys or persist rule's, or a cgroup's (escape). */
+static bool want_keys_or_escape(struct bulwark_ftrace_regs *fregs)
+{
+	return want_keys(fregs) || want_escape(fregs);
+}
+
 /* As want_escape(), for a module or kexec file the kernel reads. */
 static bool want_escape_read(struct bulwark_ftrace_regs *fregs)
 {
@@ -464,9 +470,13 @@ static int hook_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
 			     struct inode *new_dir, struct dentry *new_dentry,
 			     unsigned int flags)
 {
-	int ret = IF_CONTAINED(HOST_FILES_SCOPE,
-			       bulwark_keys_rename(old_dentry, new_dentry,
-						   flags));
+	int ret = 0;
+
+	if (bulwark_current_contained(HOST_FILES_SCOPE)) {
+		ret = bulwark_escape_rename(old_dentry);
+		if (!ret)
+			ret = bulwark_keys_rename(old_dentry, new_dentry, flags);
+	}
 
 	if (!ret)
 		ret = orig_inode_rename(old_dir, old_dentry, new_dir,
@@ -794,7 +804,7 @@ static struct bulwark_hook hooks[] = {
 	HOOK(bprm_check, want_exec),
 	HOOK(inode_create, want_keys_create),
 	HOOK(inode_unlink, want_keys),
-	HOOK(inode_rename, want_keys),
+	HOOK(inode_rename, want_keys_or_escape),
 	HOOK(inode_symlink, want_keys),
 	HOOK(inode_link, want_keys),
 	HOOK(inode_rmdir, want_keys),

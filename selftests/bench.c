@@ -9,6 +9,10 @@
  *   bench [-c] openc PATH N      open(O_WRONLY | O_CREAT) + close
  *   bench [-c] exec PATH N       fork + execve + wait
  *   bench [-c] touchexec PATH N  change PATH's ctime, then fork + execve
+ *   bench [-c] mprotect PATH N   mmap(PROT_READ) of PATH, mprotect(PROT_EXEC),
+ *                                munmap
+ *   bench [-c] connect PATH N    connect to a listening AF_UNIX socket bound
+ *                                at PATH, accept, close both
  *   bench genlist N              print N made-up blocklist entries
  *
  * -c runs the loop in a contained task: pid 1 of a new pid namespace.
@@ -20,7 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,12 +56,66 @@ static int run_once(const char *path)
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
 }
 
+/* A listening socket bound at @path, and its address in @sa. */
+static int listener(const char *path, struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	snprintf(sa->sun_path, sizeof(sa->sun_path), "%s", path);
+	unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)sa, sizeof(*sa)) ||
+	    listen(fd, 4)) {
+		perror(path);
+		return -1;
+	}
+	return fd;
+}
+
+static int connect_once(int lfd, const struct sockaddr_un *sa)
+{
+	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int a;
+
+	if (c < 0 || connect(c, (const struct sockaddr *)sa, sizeof(*sa)))
+		return -1;
+	a = accept(lfd, NULL, NULL);
+	if (a < 0)
+		return -1;
+	close(a);
+	close(c);
+	return 0;
+}
+
+static int mprotect_once(int fd)
+{
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+
+	if (p == MAP_FAILED || mprotect(p, 4096, PROT_READ | PROT_EXEC))
+		return -1;
+	munmap(p, 4096);
+	return 0;
+}
+
 static int loop(const char *op, const char *path, long n)
 {
+	struct sockaddr_un sa;
+	int fd = -1, lfd = -1;
 	double t0, t1;
 	long i;
-	int fd;
 
+	if (!strcmp(op, "connect")) {
+		lfd = listener(path, &sa);
+		if (lfd < 0)
+			return 1;
+	} else if (!strcmp(op, "mprotect")) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			perror(path);
+			return 1;
+		}
+	}
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
 		if (!strcmp(op, "open") || !strcmp(op, "openw") ||
@@ -79,12 +140,28 @@ static int loop(const char *op, const char *path, long n)
 				fprintf(stderr, "%s did not run\n", path);
 				return 1;
 			}
+		} else if (!strcmp(op, "mprotect")) {
+			if (mprotect_once(fd)) {
+				perror("mprotect");
+				return 1;
+			}
+		} else if (!strcmp(op, "connect")) {
+			if (connect_once(lfd, &sa)) {
+				perror("connect");
+				return 1;
+			}
 		} else {
 			fprintf(stderr, "unknown operation %s\n", op);
 			return 2;
 		}
 	}
 	t1 = now_ns();
+	if (lfd >= 0) {
+		close(lfd);
+		unlink(path);
+	}
+	if (fd >= 0)
+		close(fd);
 	printf("%.1f\n", (t1 - t0) / n);
 	fflush(stdout);
 	return 0;
@@ -115,7 +192,7 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	if (argc != 4) {
-		fprintf(stderr, "usage: bench [-c] open|openw|openc|exec|touchexec PATH N\n");
+		fprintf(stderr, "usage: bench [-c] open|openw|openc|exec|touchexec|mprotect|connect PATH N\n");
 		return 2;
 	}
 	if (!contained)
