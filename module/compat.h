@@ -246,7 +246,6 @@ static inline void *bulwark_krealloc_array(void *p, size_t n, size_t size,
 #define BULWARK_ENDBR_SIZE 0
 #endif
 
-
 /*
  * Opening a block device by number: blkdev_get_by_dev() returned the
  * block_device until v6.8; v6.9 replaced it with bdev_file_open_by_dev(),
@@ -257,6 +256,8 @@ static inline void *bulwark_krealloc_array(void *p, size_t n, size_t size,
  */
 #if KERNEL_VERSION(6, 9, 0) <= LINUX_VERSION_CODE
 #define BULWARK_BDEV_FILE
+#elif KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#define BULWARK_BDEV_HOLDER_ARG
 #endif
 
 /*

@@ -148,22 +148,22 @@ static bool bdev_held(dev_t dev)
 
 	if (IS_ERR(bf))
 		return false;
-	held = READ_ONCE(file_bdev(bf)->bd_holder) != NULL;
+	held = !!READ_ONCE(file_bdev(bf)->bd_holder);
 	fput(bf);
-#elif KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#elif defined(BULWARK_BDEV_HOLDER_ARG)
 	struct block_device *bdev = blkdev_get_by_dev(dev, BLK_OPEN_READ, NULL,
 						      NULL);
 
 	if (IS_ERR(bdev))
 		return false;
-	held = READ_ONCE(bdev->bd_holder) != NULL;
+	held = !!READ_ONCE(bdev->bd_holder);
 	blkdev_put(bdev, NULL);
 #else
 	struct block_device *bdev = blkdev_get_by_dev(dev, FMODE_READ, NULL);
 
 	if (IS_ERR(bdev))
 		return false;
-	held = READ_ONCE(bdev->bd_holder) != NULL;
+	held = !!READ_ONCE(bdev->bd_holder);
 	blkdev_put(bdev, FMODE_READ);
 #endif
 	return held;

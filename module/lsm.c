@@ -676,6 +676,7 @@ static bool take_unload_pass(void)
 	for (i = 0; i < UNLOAD_PASSES; i++) {
 		struct unload_pass *p = &unload_passes[i];
 
+		/* Pairs with the release in pass_unload(): a whole pass. */
 		if (smp_load_acquire(&p->task) != current)
 			continue;
 		if (READ_ONCE(p->start) == current->start_boottime &&
