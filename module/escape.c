@@ -507,25 +507,43 @@ static const char *const service_sockets[] = {
 	"system_bus_socket",
 };
 
-/*
- * Whether the listening socket @other is one of the host's service
- * sockets: bound to such a name, and in the initial network namespace,
- * where the host's daemons run.  A daemon a container runs for itself
- * (Docker in Docker) has a network namespace of its own.
+/**
+ * bulwark_escape_service_socket - is @other one of the host's service sockets?
+ * @other: a listening AF_UNIX socket
+ *
+ * Bound to such a name, and in the initial network namespace, where the
+ * host's daemons run.  A daemon a container runs for itself (Docker in
+ * Docker) has a network namespace of its own.  Any context: the ftrace
+ * callback asks it before anything else, under RCU (a renamed
+ * dentry's old name is freed after a grace period).
+ *
+ * Return: true for a service socket.
  */
-static bool service_socket(const struct sock *other)
+bool bulwark_escape_service_socket(const struct sock *other)
 {
 	const struct dentry *dentry = unix_sk(other)->path.dentry;
 	size_t i;
 
-	if (!dentry || !net_eq(sock_net(other), &init_net))
+	if (!dentry)
 		return false;
-	/* systemd's private socket: /run/systemd/private. */
-	if (name_is(dentry, "private") && name_is(dentry->d_parent, "systemd"))
-		return true;
+	/* Most sockets' names have none of the lengths: the cheap test. */
+	switch (dentry->d_name.len) {
+	case sizeof("private") - 1:
+		/* systemd's private socket: /run/systemd/private. */
+		return name_is(dentry, "private") &&
+		       name_is(dentry->d_parent, "systemd") &&
+		       net_eq(sock_net(other), &init_net);
+	case sizeof("crio.sock") - 1:
+	case sizeof("docker.sock") - 1:
+	case sizeof("containerd.sock") - 1:
+	case sizeof("system_bus_socket") - 1:
+		break;
+	default:
+		return false;
+	}
 	for (i = 0; i < ARRAY_SIZE(service_sockets); i++)
 		if (name_is(dentry, service_sockets[i]))
-			return true;
+			return net_eq(sock_net(other), &init_net);
 	return false;
 }
 
@@ -545,7 +563,7 @@ int bulwark_escape_connect(struct sock *other)
 		.atomic = true,
 	};
 
-	if (!service_socket(other))
+	if (!bulwark_escape_service_socket(other))
 		return 0;
 	return judge(&ev);
 }

@@ -61,6 +61,7 @@ int bulwark_escape_unload(const char *name);
 int bulwark_escape_attach(struct cgroup *dst);
 int bulwark_escape_rename(struct dentry *old_dentry);
 int bulwark_escape_setns(struct ns_common *ns);
+bool bulwark_escape_service_socket(const struct sock *other);
 int bulwark_escape_connect(struct sock *other);
 int bulwark_escape_ptrace(struct task_struct *child);
 int bulwark_escape_init(void);

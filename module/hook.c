@@ -93,14 +93,25 @@ static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 	size_t i;
 	int bit;
 
-	for (i = 0; i < table_len; i++) {
-		if (ip - table[i].addr <= BULWARK_ENDBR_SIZE) {
-			hook = &table[i];
-			break;
+	/*
+	 * The first hook is the most frequent (security_file_open()):
+	 * its want test is called directly, without the indirect call's
+	 * retpoline.
+	 */
+	if (ip - table[0].addr <= BULWARK_ENDBR_SIZE) {
+		if (!bulwark_want_first(fregs))
+			return;
+		hook = &table[0];
+	} else {
+		for (i = 1; i < table_len; i++) {
+			if (ip - table[i].addr <= BULWARK_ENDBR_SIZE) {
+				hook = &table[i];
+				break;
+			}
 		}
+		if (!hook || (hook->want && !hook->want(fregs)))
+			return;
 	}
-	if (!hook || (hook->want && !hook->want(fregs)))
-		return;
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
 

@@ -58,6 +58,12 @@ struct bulwark_hook {
 /* The most hooks one table may have: there is one gate for each. */
 #define BULWARK_MAX_HOOKS 40
 
+/*
+ * The want test of the first hook of every table, which the callback
+ * calls directly; lsm.c defines it.
+ */
+bool bulwark_want_first(struct bulwark_ftrace_regs *fregs);
+
 int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count);
 void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count);
 void bulwark_hook_leave(void);

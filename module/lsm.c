@@ -134,6 +134,19 @@ static bool want_keys_or_escape(struct bulwark_ftrace_regs *fregs)
 	return want_keys(fregs) || want_escape(fregs);
 }
 
+/* As want_escape(), for a connection to a host service's socket. */
+static bool want_escape_connect(struct bulwark_ftrace_regs *fregs)
+{
+	return bulwark_escape_service_socket((void *)bulwark_fregs_arg(fregs, 1)) &&
+	       want_escape(fregs);
+}
+
+/* The table's first hook's want test, called directly by hook.c. */
+bool bulwark_want_first(struct bulwark_ftrace_regs *fregs)
+{
+	return want_file_open(fregs);
+}
+
 /* As want_escape(), for a module or kexec file the kernel reads. */
 static bool want_escape_read(struct bulwark_ftrace_regs *fregs)
 {
@@ -796,10 +809,14 @@ static long hook_delete_module(const struct pt_regs *regs)
 		.optional = true,					\
 	}
 
-/* The hook layer tries these in order: most frequently called first. */
+/*
+ * The hook layer tries these in order: most frequently called first;
+ * the first one's want test must be bulwark_want_first()'s.
+ */
 static struct bulwark_hook hooks[] = {
 	HOOK(file_open, want_file_open),
 	HOOK(mmap_file, want_mmap_exec),
+	HOOK(unix_stream_connect, want_escape_connect),
 	HOOK(file_ioctl, want_keys_ioctl),
 	HOOK(inode_setattr, want_keys),
 	HOOK(bprm_check, want_exec),
@@ -822,7 +839,6 @@ static struct bulwark_hook hooks[] = {
 	HOOK(inode_file_setattr, want_keys),
 #endif
 	HOOK(ptrace_access_check, want_escape_ptrace),
-	HOOK(unix_stream_connect, want_escape),
 	HOOK(kernel_read_file, want_escape_read),
 	HOOK(kernel_load_data, want_escape_load),
 	RAW_HOOK(pidns_install, want_escape),
