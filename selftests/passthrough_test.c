@@ -466,12 +466,15 @@ static int battery_main(void *arg)
 static const struct module_state {
 	const char *name;
 	const char *params;
-	unsigned long long miner_mode, keys_mode, persist_mode, scope;
+	unsigned long long miner_mode, keys_mode, persist_mode, escape_mode;
+	unsigned long long scope;
 } module_states[] = {
-	{ "modes off", "miner_mode=0 keys_mode=0 persist_mode=0", 0, 0, 0, 1 },
-	{ "audit", "miner_mode=1 keys_mode=1 persist_mode=1", 1, 1, 1, 1 },
-	{ "enforce (defaults)", "", 2, 2, 2, 1 },
-	{ "enforce, every task", "scope=2", 2, 2, 2, 2 },
+	{ "modes off", "miner_mode=0 keys_mode=0 persist_mode=0 escape_mode=0",
+	  0, 0, 0, 0, 1 },
+	{ "audit", "miner_mode=1 keys_mode=1 persist_mode=1 escape_mode=1",
+	  1, 1, 1, 1, 1 },
+	{ "enforce (defaults)", "", 2, 2, 2, 2, 1 },
+	{ "enforce, every task", "scope=2", 2, 2, 2, 2, 2 },
 };
 
 FIXTURE(passthrough)
@@ -600,6 +603,8 @@ TEST_F_TIMEOUT(passthrough, same_as_without_module, MODULE_TIMEOUT)
 			  get_knob(_metadata, knobs[KNOB_KEYS_MODE].name));
 		ASSERT_EQ(s->persist_mode,
 			  get_knob(_metadata, knobs[KNOB_PERSIST_MODE].name));
+		ASSERT_EQ(s->escape_mode,
+			  get_knob(_metadata, knobs[KNOB_ESCAPE_MODE].name));
 		ASSERT_EQ(s->scope, get_knob(_metadata, knobs[KNOB_SCOPE].name));
 		if (!run_battery(_metadata, self, variant->ctx, b))
 			return;

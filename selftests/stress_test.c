@@ -913,8 +913,8 @@ static int controller_main(void *arg)
 static const char *const counter_names[] = {
 	"exec_checked", "exec_hashed", "exec_cache_hits", "exec_blocked",
 	"exec_audited", "exec_skipped", "keys_blocked", "keys_audited",
-	"persist_blocked", "persist_audited", "policy_loads", "policy_rejects",
-	"blocklist_entries",
+	"persist_blocked", "persist_audited", "escape_blocked", "escape_audited",
+	"policy_loads", "policy_rejects", "blocklist_entries",
 };
 
 /* Indexes into counter_names[]. */
@@ -929,6 +929,8 @@ enum counter {
 	C_KEYS_AUDITED,
 	C_PERSIST_BLOCKED,
 	C_PERSIST_AUDITED,
+	C_ESCAPE_BLOCKED,
+	C_ESCAPE_AUDITED,
 	C_LOADS,
 	C_REJECTS,
 	C_ENTRIES,
@@ -1252,6 +1254,9 @@ TEST_F_TIMEOUT(stress, counters, HARNESS_TIMEOUT)
 	/* Nothing the workers do touches a protected host file. */
 	EXPECT_EQ(0ULL, d[C_PERSIST_BLOCKED]);
 	EXPECT_EQ(0ULL, d[C_PERSIST_AUDITED]);
+	/* Nor is any of it an escape. */
+	EXPECT_EQ(0ULL, d[C_ESCAPE_BLOCKED]);
+	EXPECT_EQ(0ULL, d[C_ESCAPE_AUDITED]);
 	EXPECT_EQ(st->policy_loads, d[C_LOADS]);
 	EXPECT_EQ(st->policy_rejects, d[C_REJECTS]);
 	EXPECT_EQ(st->blocklist_entries, after[C_ENTRIES]);

@@ -3,8 +3,9 @@
  * bulwark tests - sysctls and module parameters
  *
  * SPEC "sysctl": /proc/sys/kernel/bulwark/{miner_mode,keys_mode,
- * persist_mode,scope,hash_max_bytes,locked}, their ranges and defaults,
- * who may write them, and the module parameters of the same names.
+ * persist_mode,escape_mode,scope,hash_max_bytes,locked}, their ranges and
+ * defaults, who may write them, and the module parameters of the same
+ * names.
  *
  * Never writes 1 to "locked" (that is one-way until reboot, see
  * locked_test.c).  Fixtures and variants that could lock the module if it
@@ -31,41 +32,58 @@ FIXTURE_VARIANT_ADD(module_params, defaults) {
 	.params = "",
 	.expect = {
 		[KNOB_MINER_MODE] = 2, [KNOB_KEYS_MODE] = 2,
-		[KNOB_PERSIST_MODE] = 2, [KNOB_SCOPE] = 1,
-		[KNOB_HASH_MAX_BYTES] = 128ULL << 20, [KNOB_LOCKED] = 0,
+		[KNOB_PERSIST_MODE] = 2, [KNOB_ESCAPE_MODE] = 2,
+		[KNOB_SCOPE] = 1, [KNOB_HASH_MAX_BYTES] = 128ULL << 20,
+		[KNOB_LOCKED] = 0,
 	},
 };
 
 /* clang-format off */
 FIXTURE_VARIANT_ADD(module_params, minima) {
 	/* clang-format on */
-	.params = "miner_mode=0 keys_mode=0 persist_mode=0 scope=0 hash_max_bytes=0 locked=0",
+	.params = "miner_mode=0 keys_mode=0 persist_mode=0 escape_mode=0 scope=0 hash_max_bytes=0 locked=0",
 	.expect = {
 		[KNOB_MINER_MODE] = 0, [KNOB_KEYS_MODE] = 0,
-		[KNOB_PERSIST_MODE] = 0, [KNOB_SCOPE] = 0,
-		[KNOB_HASH_MAX_BYTES] = 0, [KNOB_LOCKED] = 0,
+		[KNOB_PERSIST_MODE] = 0, [KNOB_ESCAPE_MODE] = 0,
+		[KNOB_SCOPE] = 0, [KNOB_HASH_MAX_BYTES] = 0,
+		[KNOB_LOCKED] = 0,
 	},
 };
 
 /* clang-format off */
 FIXTURE_VARIANT_ADD(module_params, maxima) {
 	/* clang-format on */
-	.params = "miner_mode=2 keys_mode=2 persist_mode=2 scope=2 hash_max_bytes=1099511627776",
+	.params = "miner_mode=2 keys_mode=2 persist_mode=2 escape_mode=2 scope=2 hash_max_bytes=1099511627776",
 	.expect = {
 		[KNOB_MINER_MODE] = 2, [KNOB_KEYS_MODE] = 2,
-		[KNOB_PERSIST_MODE] = 2, [KNOB_SCOPE] = 2,
-		[KNOB_HASH_MAX_BYTES] = 1ULL << 40, [KNOB_LOCKED] = 0,
+		[KNOB_PERSIST_MODE] = 2, [KNOB_ESCAPE_MODE] = 2,
+		[KNOB_SCOPE] = 2, [KNOB_HASH_MAX_BYTES] = 1ULL << 40,
+		[KNOB_LOCKED] = 0,
 	},
 };
 
 /* clang-format off */
 FIXTURE_VARIANT_ADD(module_params, mixed) {
 	/* clang-format on */
-	.params = "miner_mode=1 keys_mode=0 persist_mode=1 scope=2 hash_max_bytes=4096",
+	.params = "miner_mode=1 keys_mode=0 persist_mode=1 escape_mode=1 scope=2 hash_max_bytes=4096",
 	.expect = {
 		[KNOB_MINER_MODE] = 1, [KNOB_KEYS_MODE] = 0,
-		[KNOB_PERSIST_MODE] = 1, [KNOB_SCOPE] = 2,
-		[KNOB_HASH_MAX_BYTES] = 4096, [KNOB_LOCKED] = 0,
+		[KNOB_PERSIST_MODE] = 1, [KNOB_ESCAPE_MODE] = 1,
+		[KNOB_SCOPE] = 2, [KNOB_HASH_MAX_BYTES] = 4096,
+		[KNOB_LOCKED] = 0,
+	},
+};
+
+/* One parameter alone sets its own knob, and only that one. */
+/* clang-format off */
+FIXTURE_VARIANT_ADD(module_params, escape_mode_alone) {
+	/* clang-format on */
+	.params = "escape_mode=0",
+	.expect = {
+		[KNOB_MINER_MODE] = 2, [KNOB_KEYS_MODE] = 2,
+		[KNOB_PERSIST_MODE] = 2, [KNOB_ESCAPE_MODE] = 0,
+		[KNOB_SCOPE] = 1, [KNOB_HASH_MAX_BYTES] = 128ULL << 20,
+		[KNOB_LOCKED] = 0,
 	},
 };
 
@@ -128,6 +146,13 @@ FIXTURE_VARIANT_ADD(knob, keys_mode) {
 FIXTURE_VARIANT_ADD(knob, persist_mode) {
 	/* clang-format on */
 	.index = KNOB_PERSIST_MODE,
+	.probe = 1,
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(knob, escape_mode) {
+	/* clang-format on */
+	.index = KNOB_ESCAPE_MODE,
 	.probe = 1,
 };
 
@@ -471,6 +496,18 @@ FIXTURE_VARIANT_ADD(bad_module_param, persist_mode_3) {
 FIXTURE_VARIANT_ADD(bad_module_param, persist_mode_negative) {
 	/* clang-format on */
 	.params = "persist_mode=-1",
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(bad_module_param, escape_mode_3) {
+	/* clang-format on */
+	.params = "escape_mode=3",
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(bad_module_param, escape_mode_negative) {
+	/* clang-format on */
+	.params = "escape_mode=-1",
 };
 
 /* clang-format off */

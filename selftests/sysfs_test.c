@@ -19,8 +19,9 @@ static const char *const counter_names[] = {
 	"exec_checked",	   "exec_hashed",     "exec_hash_bytes",
 	"exec_cache_hits", "exec_blocked",    "exec_audited",
 	"exec_skipped",	   "keys_blocked",    "keys_audited",
-	"persist_blocked", "persist_audited", "policy_loads",
-	"policy_rejects",  "blocklist_entries",
+	"persist_blocked", "persist_audited", "escape_blocked",
+	"escape_audited",  "policy_loads",    "policy_rejects",
+	"blocklist_entries",
 };
 
 static void counter_path(char *buf, size_t size, const char *name)
@@ -182,6 +183,8 @@ COUNTER_VARIANT(keys_blocked, false);
 COUNTER_VARIANT(keys_audited, false);
 COUNTER_VARIANT(persist_blocked, false);
 COUNTER_VARIANT(persist_audited, false);
+COUNTER_VARIANT(escape_blocked, false);
+COUNTER_VARIANT(escape_audited, false);
 COUNTER_VARIANT(policy_loads, false);
 COUNTER_VARIANT(policy_rejects, false);
 COUNTER_VARIANT(blocklist_entries, true);
