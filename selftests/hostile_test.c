@@ -32,7 +32,8 @@
  * Self-protection: a task in a container cgroup and new pid and mount
  * namespaces, with every capability in the initial user namespace (what
  * "docker run --privileged" gives), may change no sysctl and no
- * securityfs file, by any path; host root still may.
+ * securityfs file, by any path, nor unload bulwark (escape_mode 2);
+ * host root still may.
  */
 
 #include <poll.h>
@@ -56,6 +57,10 @@
 #define CONTAINER_ID \
 	"4a1c0ffee4a1c0ffee4a1c0ffee4a1c0ffee4a1c0ffee4a1c0ffee4a1c0ffee0"
 #define CONTAINER_CG CGROOT "/docker/" CONTAINER_ID
+#define ESCAPE_BLOCKED SYSFS_DIR "/counters/escape_blocked"
+#define ESCAPE_AUDITED SYSFS_DIR "/counters/escape_audited"
+/* A module name that no kernel has. */
+#define NO_SUCH_MODULE "bulwark_no_such_module"
 
 /* Room for a list as the tests write it, and for what is saved. */
 #define LIST_MAX 8192
@@ -212,6 +217,14 @@ FIXTURE_VARIANT_ADD(knob_input, persist_mode) {
 	.index = KNOB_PERSIST_MODE,
 	.probe = 1,
 	.alt = "2",
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(knob_input, escape_mode) {
+	/* clang-format on */
+	.index = KNOB_ESCAPE_MODE,
+	.probe = 1,
+	.alt = "0",
 };
 
 /* clang-format off */
@@ -1269,6 +1282,7 @@ struct attempts {
 		int chmod, chown, utimes, read;
 	} file[ARRAY_SIZE(policy_files)];
 	int new_proc_mounted, new_secfs_mounted;
+	char rmmod_name[64];
 	int rmmod_ret, rmmod_err;
 };
 
@@ -1345,13 +1359,13 @@ static int try_everything(void *arg)
 	return 0;
 }
 
-/* In the contained child: rmmod bulwark, as rmmod does. */
+/* In the contained child: rmmod a->rmmod_name, as rmmod does. */
 static int try_rmmod(void *arg)
 {
 	struct attempts *a = arg;
 
 	errno = 0;
-	a->rmmod_ret = sys_delete_module(MODULE_NAME, O_NONBLOCK);
+	a->rmmod_ret = sys_delete_module(a->rmmod_name, O_NONBLOCK);
 	a->rmmod_err = errno;
 	return 0;
 }
@@ -1458,6 +1472,8 @@ FIXTURE_TEARDOWN_PARENT(privileged)
 				     strlen(self->orig[1])));
 		EXPECT_LT(0, write_knob_u64(knobs[KNOB_SCOPE].name,
 					    knobs[KNOB_SCOPE].def));
+		EXPECT_LT(0, write_knob_u64(knobs[KNOB_ESCAPE_MODE].name,
+					    self->knob[KNOB_ESCAPE_MODE]));
 	}
 	if (self->made_container)
 		EXPECT_EQ(0, rmdir(CONTAINER_CG));
@@ -1591,26 +1607,78 @@ TEST_F(privileged, host_root_may_change_attributes)
 	}
 }
 
+/* The contained child's delete_module() of @name: -1 with errno, or 0. */
+static int rmmod_contained(struct __test_metadata *const _metadata,
+			   struct attempts *a, const char *name)
+{
+	snprintf(a->rmmod_name, sizeof(a->rmmod_name), "%s", name);
+	a->rmmod_ret = -2;
+	run_contained(_metadata, try_rmmod, a);
+	TH_LOG("delete_module(\"%s\") from a privileged container: %d (%s)",
+	       name, a->rmmod_ret, strerror(a->rmmod_err));
+	errno = a->rmmod_err;
+	return a->rmmod_ret;
+}
+
 /*
  * rmmod: a privileged container holds CAP_SYS_MODULE in the initial user
- * namespace, and the kernel has no security hook on delete_module() that
- * a module could use.  SPEC pins the module only with locked=1 (checked
- * in locked_test.c): without it, the container can unload bulwark.  This
- * test records that limit; should bulwark ever refuse, it must fail here
- * and be updated.
+ * namespace, and the kernel has no security hook on delete_module();
+ * bulwark redirects the system call itself.  Under escape_mode 2 the
+ * container may unload no module, bulwark above all, locked or not
+ * (SPEC "escape"), and each refusal counts once in escape_blocked.  In
+ * audit mode the unload is counted in escape_audited, logged, and
+ * happens.
  */
-TEST_F_TIMEOUT(privileged, rmmod_needs_locked, MODULE_TIMEOUT)
+TEST_F_TIMEOUT(privileged, rmmod_refused, MODULE_TIMEOUT)
 {
-	const struct attempts *a = self->a;
+	const char *mode = knobs[KNOB_ESCAPE_MODE].name;
+	unsigned long long blocked, audited;
+	int kmsg;
 
-	run_contained(_metadata, try_rmmod, self->a);
-	TH_LOG("delete_module from a privileged container: %d (%s)",
-	       a->rmmod_ret, strerror(a->rmmod_err));
-	EXPECT_EQ(0, a->rmmod_ret);
+	set_knob(_metadata, mode, 2);
+	blocked = counter(_metadata, ESCAPE_BLOCKED);
+	audited = counter(_metadata, ESCAPE_AUDITED);
+	EXPECT_EQ(-1, rmmod_contained(_metadata, self->a, MODULE_NAME));
+	if (_metadata->exit_code == KSFT_SKIP)
+		return;
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_TRUE(module_loaded());
+	if (!module_loaded()) {
+		/* Loaded again, with its defaults, for the tests after. */
+		self->saved = false;
+		ensure_loaded(_metadata);
+		return;
+	}
+	EXPECT_EQ(blocked + 1, counter(_metadata, ESCAPE_BLOCKED));
+	EXPECT_EQ(audited, counter(_metadata, ESCAPE_AUDITED));
+	EXPECT_EQ(0ULL, get_knob(_metadata, knobs[KNOB_LOCKED].name));
+
+	/* Any module: refused before the kernel looks for it. */
+	EXPECT_EQ(-1, rmmod_contained(_metadata, self->a, NO_SUCH_MODULE));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(blocked + 2, counter(_metadata, ESCAPE_BLOCKED));
+	EXPECT_EQ(audited, counter(_metadata, ESCAPE_AUDITED));
+
+	/* Audit: counted, then the kernel's own answer. */
+	set_knob(_metadata, mode, 1);
+	EXPECT_EQ(-1, rmmod_contained(_metadata, self->a, NO_SUCH_MODULE));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(blocked + 2, counter(_metadata, ESCAPE_BLOCKED));
+	EXPECT_EQ(audited + 1, counter(_metadata, ESCAPE_AUDITED));
+
+	/* And bulwark itself goes; only the log is left to say so. */
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, kmsg);
+	ASSERT_LE(0, lseek(kmsg, 0, SEEK_END));
+	EXPECT_EQ(0, rmmod_contained(_metadata, self->a, MODULE_NAME));
 	EXPECT_FALSE(module_loaded());
+	EXPECT_TRUE(kmsg_find_both(kmsg, "action=audit op=module_unload ",
+				   "module=\"" MODULE_NAME "\""));
+	close(kmsg);
 	/* It loads again, with its defaults. */
-	ensure_loaded(_metadata);
 	self->saved = false;
+	ensure_loaded(_metadata);
+	EXPECT_EQ(knobs[KNOB_ESCAPE_MODE].def, get_knob(_metadata, mode));
 	EXPECT_EQ(knobs[KNOB_SCOPE].def,
 		  get_knob(_metadata, knobs[KNOB_SCOPE].name));
 }
