@@ -205,8 +205,14 @@ static int try_unload(void *arg)
 
 TEST_F(locked, unload_denied)
 {
-	/* Nor from a pid namespace, with every capability. */
-	EXPECT_EQ(EWOULDBLOCK, run_in_context(CTX_PIDNS, try_unload, NULL));
+	/*
+	 * Nor from a pid namespace, with every capability: the escape rule
+	 * refuses it first when it enforces, the lock otherwise.
+	 */
+	const int contained_err =
+		self->value[KNOB_ESCAPE_MODE] == 2 ? EPERM : EWOULDBLOCK;
+
+	EXPECT_EQ(contained_err, run_in_context(CTX_PIDNS, try_unload, NULL));
 	ASSERT_TRUE(module_loaded());
 
 	/* rmmod's flags, then none: both refuse (EAGAIN == EWOULDBLOCK). */
@@ -216,6 +222,43 @@ TEST_F(locked, unload_denied)
 	ASSERT_EQ(-1, sys_delete_module(MODULE_NAME, 0));
 	ASSERT_EQ(EWOULDBLOCK, errno);
 	ASSERT_TRUE(module_loaded());
+	ASSERT_EQ(1ULL, get_knob(_metadata, knobs[KNOB_LOCKED].name));
+}
+
+/*
+ * Nor by force (rmmod -f: O_TRUNC), which would skip the reference the
+ * lock holds on kernels built with MODULE_FORCE_UNLOAD.  While locked,
+ * the host's forced unloads of any module are refused, as the name is
+ * read again after bulwark's check: a module that is not loaded gets
+ * EPERM, not ENOENT.
+ */
+TEST_F(locked, forced_unload_denied)
+{
+	static const unsigned int flags[] = {
+		O_NONBLOCK | O_TRUNC,
+		O_TRUNC,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		ASSERT_EQ(-1, sys_delete_module(MODULE_NAME, flags[i]))
+		{
+			TH_LOG("forced unload with flags %#x", flags[i]);
+		}
+		ASSERT_EQ(EPERM, errno)
+		{
+			TH_LOG("forced unload with flags %#x: %s", flags[i],
+			       strerror(errno));
+		}
+		ASSERT_TRUE(module_loaded());
+	}
+	ASSERT_EQ(-1, sys_delete_module("bulwark_no_such_module",
+					O_NONBLOCK | O_TRUNC));
+	ASSERT_EQ(EPERM, errno);
+	/* Without force, the kernel's own answer. */
+	ASSERT_EQ(-1, sys_delete_module("bulwark_no_such_module",
+					O_NONBLOCK));
+	ASSERT_EQ(ENOENT, errno);
 	ASSERT_EQ(1ULL, get_knob(_metadata, knobs[KNOB_LOCKED].name));
 }
 

@@ -6,6 +6,10 @@
  * operation fail, nor a load or an unload: workers on the host and in
  * containers open files and execute a program without a pause while the
  * module comes and goes.
+ *
+ * And the host's root unloads it only the plain way: a forced unload
+ * (rmmod -f) of bulwark is refused even while it is not locked, as it
+ * would free the code of policy files still open.
  */
 
 #include "common.h"
@@ -208,6 +212,80 @@ TEST_F_TIMEOUT(reload, while_busy, 900)
 		TH_LOG("%s worker: %lu loops", context_name(worker_contexts[i]),
 		       w->loops);
 	}
+}
+
+/* A module name that no kernel has. */
+#define NO_SUCH_MODULE "bulwark_no_such_module"
+
+FIXTURE(forced_unload)
+{
+	unsigned long long escape_mode;
+};
+
+FIXTURE_SETUP(forced_unload)
+{
+	const char *why = module_unavailable(true);
+
+	if (why)
+		SKIP(return, "%s", why);
+	ensure_loaded(_metadata);
+	ASSERT_EQ(0ULL, get_knob(_metadata, knobs[KNOB_LOCKED].name))
+	{
+		TH_LOG("bulwark is locked: run this before locked_test");
+	}
+	self->escape_mode = get_knob(_metadata, knobs[KNOB_ESCAPE_MODE].name);
+}
+
+FIXTURE_TEARDOWN_PARENT(forced_unload)
+{
+	if (!module_loaded()) {
+		restore_module(_metadata);
+		return;
+	}
+	restore_knob(_metadata, knobs[KNOB_ESCAPE_MODE].name,
+		     self->escape_mode);
+}
+
+/* Refuses delete_module(bulwark, @flags) with EPERM; bulwark stays. */
+static void forced_refused(struct __test_metadata *const _metadata,
+			   unsigned int flags)
+{
+	ASSERT_EQ(-1, sys_delete_module(MODULE_NAME, flags))
+	{
+		TH_LOG("unloaded by force (flags %#x) while unlocked", flags);
+	}
+	ASSERT_EQ(EPERM, errno)
+	{
+		TH_LOG("flags %#x: %s", flags, strerror(errno));
+	}
+	ASSERT_TRUE(module_loaded());
+}
+
+TEST_F_TIMEOUT(forced_unload, refused_unlocked, MODULE_TIMEOUT)
+{
+	forced_refused(_metadata, O_NONBLOCK | O_TRUNC);
+	forced_refused(_metadata, O_TRUNC);
+	/* Not the escape rule: the host is not contained, whatever the mode. */
+	set_knob(_metadata, knobs[KNOB_ESCAPE_MODE].name, 0);
+	forced_refused(_metadata, O_NONBLOCK | O_TRUNC);
+	ASSERT_EQ(0ULL, get_knob(_metadata, knobs[KNOB_LOCKED].name));
+
+	/* Unlocked, another module's forced unload is the kernel's affair. */
+	ASSERT_EQ(-1, sys_delete_module(NO_SUCH_MODULE, O_NONBLOCK | O_TRUNC));
+	ASSERT_EQ(ENOENT, errno);
+
+	/* The plain unload still works, and the module loads again. */
+	ASSERT_EQ(0, unload_module())
+	{
+		TH_LOG("plain unload: %s", strerror(errno));
+	}
+	ASSERT_FALSE(module_loaded());
+	ASSERT_EQ(0, load_module(""))
+	{
+		TH_LOG("load: %s", strerror(errno));
+	}
+	ASSERT_EQ(knobs[KNOB_ESCAPE_MODE].def,
+		  get_knob(_metadata, knobs[KNOB_ESCAPE_MODE].name));
 }
 
 TEST_HARNESS_MAIN
