@@ -177,6 +177,16 @@ t_no_unload() {
 		echo "rmmod succeeded on a locked bulwark"
 		return 1
 	fi
+	# Nor by force (O_TRUNC): bulwark refuses it with EPERM.
+	if rmmod -f bulwark 2>"$W/err"; then
+		echo "rmmod -f succeeded on a locked bulwark"
+		return 1
+	fi
+	grep -q 'Operation not permitted' "$W/err" || {
+		echo "rmmod -f failed, but not with EPERM:"
+		cat "$W/err"
+		return 1
+	}
 	[ -d /sys/module/bulwark ]
 }
 
@@ -205,7 +215,7 @@ check "lock: again is a no-op that says so" t_lock_again
 check "locked: add, load, mode fail and say bulwark is locked" t_changes_refused
 check "status shows locked" t_status_locked
 check "metrics-textfile: bulwark_locked 1, promtool accepts the file" t_metrics_locked
-check "locked: the module cannot be unloaded" t_no_unload
+check "locked: the module cannot be unloaded, not even by force" t_no_unload
 check "apply-policy on a locked bulwark fails and says why" t_apply_refused
 
 echo "1..$n"
