@@ -15,8 +15,8 @@
 #  1. loads the module (modprobe bulwark) unless it is loaded;
 #  2. applies the kernel.bulwark.* sysctls of /etc/sysctl.d, except
 #     "locked" (systemd-sysctl may have run before the module was loaded),
-#     then BULWARK_MINER_MODE, BULWARK_KEYS_MODE and BULWARK_PERSIST_MODE
-#     when set;
+#     then BULWARK_MINER_MODE, BULWARK_KEYS_MODE, BULWARK_PERSIST_MODE,
+#     BULWARK_ESCAPE_MODE and BULWARK_DRIFT_MODE when set;
 #  3. writes keys_dirs, keys_names, persist_paths and exempt from the
 #     files of the same name in /etc/bulwark/, when a file exists and has
 #     at least one entry (each replaces the whole list in force);
@@ -29,20 +29,23 @@
 #     Kubernetes DaemonSet's readiness check reads it.  It is removed
 #     before the policy changes, so that a run that fails leaves none.
 #
-# A loaded module older than the persist rule (an upgrade not yet
-# rebooted into) has no persist_mode and no persist_paths: then
-# BULWARK_PERSIST_MODE and /etc/bulwark/persist_paths are skipped with a
-# warning, and the rest of the policy is applied.
+# A loaded module older than a rule (an upgrade not yet rebooted into) has
+# no mode for it: BULWARK_PERSIST_MODE, BULWARK_ESCAPE_MODE or
+# BULWARK_DRIFT_MODE is then skipped with a warning, as is
+# /etc/bulwark/persist_paths without the persist rule, and the rest of the
+# policy is applied.
 #
-# Any error stops it with a message and status 1.  A locked bulwark is an
-# error too: its policy cannot change until reboot.
+# Any error stops it with a message and status 1.  A mode or BULWARK_LOCK
+# that is not one of its values is an error before anything changes.  A
+# locked bulwark is an error too: its policy cannot change until reboot.
 #
 # Environment (for tests):
 #   BULWARK_CONF_DIR  configuration directory (default /etc/bulwark)
 #   BULWARKCTL        the bulwarkctl to run (default: next to this script,
 #                     else bulwarkctl from PATH)
 #   BULWARK_LOCK      yes to lock at the end (default no)
-#   BULWARK_MINER_MODE, BULWARK_KEYS_MODE, BULWARK_PERSIST_MODE
+#   BULWARK_MINER_MODE, BULWARK_KEYS_MODE, BULWARK_PERSIST_MODE,
+#   BULWARK_ESCAPE_MODE, BULWARK_DRIFT_MODE
 #                     off, audit or enforce (default: leave as they are)
 #   BULWARK_MODPROBE  no to never load the module (default yes)
 #   BULWARK_DKMS_VERSION
@@ -85,9 +88,24 @@ entries() {
 	sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^#/d' -e '/^$/d' "$1"
 }
 
-# knob NAME: the value of a sysctl, or "-" when this module has none.
-knob() {
-	cat "$SYSCTL/$1" 2>/dev/null || echo -
+# The rules whose modes /etc/default/bulwark sets.  miner and keys are in
+# every bulwark; a module older than one of the others has no mode for it.
+RULES="miner keys persist escape drift"
+
+# mode_var RULE: the name of RULE's variable, e.g. BULWARK_ESCAPE_MODE.
+mode_var() {
+	printf 'BULWARK_%s_MODE' "$(printf '%s' "$1" | tr '[:lower:]' '[:upper:]')"
+}
+
+# mode_of RULE: the mode that RULE's variable asks for; empty when unset.
+mode_of() {
+	case $1 in
+	miner) printf '%s' "${BULWARK_MINER_MODE:-}" ;;
+	keys) printf '%s' "${BULWARK_KEYS_MODE:-}" ;;
+	persist) printf '%s' "${BULWARK_PERSIST_MODE:-}" ;;
+	escape) printf '%s' "${BULWARK_ESCAPE_MODE:-}" ;;
+	drift) printf '%s' "${BULWARK_DRIFT_MODE:-}" ;;
+	esac
 }
 
 # dkms_install VERSION: build and install bulwark VERSION for the running
@@ -115,6 +133,18 @@ dkms_install() {
 		die "dkms could not build or install bulwark $version for $kver (see /var/lib/dkms/bulwark/$version/build/make.log)"
 	fi
 }
+
+# Settings that are not among their values change nothing.
+for rule in $RULES; do
+	case $(mode_of "$rule") in
+	'' | off | audit | enforce) ;;
+	*) die "$(mode_var "$rule") must be off, audit or enforce (or empty, to leave the mode as it is), not '$(mode_of "$rule")'" ;;
+	esac
+done
+case ${BULWARK_LOCK:-no} in
+yes | true | 1 | no | false | 0 | '') ;;
+*) die "BULWARK_LOCK must be yes or no, not '$BULWARK_LOCK'" ;;
+esac
 
 # 0. The module's build.
 if [ -n "${BULWARK_DKMS_VERSION:-}" ]; then
@@ -149,25 +179,27 @@ if [ -x /lib/systemd/systemd-sysctl ]; then
 		--prefix=kernel.bulwark.miner_mode \
 		--prefix=kernel.bulwark.keys_mode \
 		--prefix=kernel.bulwark.persist_mode \
+		--prefix=kernel.bulwark.escape_mode \
+		--prefix=kernel.bulwark.drift_mode \
 		--prefix=kernel.bulwark.scope \
 		--prefix=kernel.bulwark.hash_max_bytes ||
 		die "systemd-sysctl could not apply the kernel.bulwark settings"
 fi
 
-if [ -n "${BULWARK_MINER_MODE:-}" ]; then
-	ctl mode miner "$BULWARK_MINER_MODE" || die "cannot set the miner mode"
-fi
-if [ -n "${BULWARK_KEYS_MODE:-}" ]; then
-	ctl mode keys "$BULWARK_KEYS_MODE" || die "cannot set the keys mode"
-fi
-if [ -n "${BULWARK_PERSIST_MODE:-}" ]; then
-	if [ -e "$SYSCTL/persist_mode" ]; then
-		ctl mode persist "$BULWARK_PERSIST_MODE" ||
-			die "cannot set the persist mode"
-	else
-		log "warning: the loaded bulwark has no persist rule: BULWARK_PERSIST_MODE=$BULWARK_PERSIST_MODE is ignored until a newer module is loaded"
-	fi
-fi
+for rule in $RULES; do
+	mode=$(mode_of "$rule")
+	[ -n "$mode" ] || continue
+	case $rule in
+	miner | keys) ;;
+	*)
+		if [ ! -e "$SYSCTL/${rule}_mode" ]; then
+			log "warning: the loaded bulwark has no $rule rule: $(mode_var "$rule")=$mode is ignored until a newer module is loaded"
+			continue
+		fi
+		;;
+	esac
+	ctl mode "$rule" "$mode" || die "cannot set the $rule mode"
+done
 
 # 3. The protected files and the exempt cgroups.
 for name in keys_dirs keys_names persist_paths exempt; do
@@ -222,4 +254,8 @@ chmod 0644 "$STATE/.policy-applied.new"
 mv -f "$STATE/.policy-applied.new" "$STATE/policy-applied" ||
 	die "cannot write $STATE/policy-applied"
 
-log "policy in force: miner_mode=$(knob miner_mode) keys_mode=$(knob keys_mode) persist_mode=$(knob persist_mode) scope=$(knob scope) locked=$(knob locked)"
+summary=
+for name in miner_mode keys_mode persist_mode escape_mode drift_mode scope locked; do
+	[ ! -e "$SYSCTL/$name" ] || summary="$summary $name=$(cat "$SYSCTL/$name")"
+done
+log "policy in force:$summary"
