@@ -77,8 +77,8 @@ setup() {
 	echo "options bulwark hash_max_bytes=1000000 scope=2" \
 		>/etc/modprobe.d/bulwark.conf
 	# "locked" must not be applied before the policy is loaded.
-	printf '%s\n' "kernel.bulwark.miner_mode = 1" "kernel.bulwark.locked = 1" \
-		>/etc/sysctl.d/90-bulwark.conf
+	printf '%s\n' "kernel.bulwark.miner_mode = 1" "kernel.bulwark.escape_mode = 1" \
+		"kernel.bulwark.locked = 1" >/etc/sysctl.d/90-bulwark.conf
 
 	conf=$W/etc
 	mkdir -p "$conf/blocklist.d" /srv/keys
@@ -92,13 +92,15 @@ setup() {
 	printf '%s hidden\n' "$(hex64 4)" >"$conf/blocklist.d/.hidden"
 	printf '# protected\n/root\n/srv/keys\n' >"$conf/keys_dirs"
 	printf '# only comments: the default stays\n' >"$conf/keys_names"
+	printf '# kept\n/bulwark-lock/kept\n' >"$conf/exempt"
 }
 
 t_apply_policy() {
 	[ ! -d /sys/module/bulwark ] || { echo "bulwark is already loaded"; return 1; }
 	setup || return 1
 	BULWARK_CONF_DIR=$W/etc BULWARKCTL=$CTL BULWARK_LOCK=yes \
-		BULWARK_KEYS_MODE=audit sh "$top/scripts/apply-policy.sh"
+		BULWARK_KEYS_MODE=audit BULWARK_PERSIST_MODE=off \
+		sh "$top/scripts/apply-policy.sh"
 }
 
 t_loaded_with_options() {
@@ -107,11 +109,11 @@ t_loaded_with_options() {
 }
 
 t_sysctl_d() {
-	knob_is miner_mode 1
+	knob_is miner_mode 1 && knob_is escape_mode 1
 }
 
 t_env_mode() {
-	knob_is keys_mode 1
+	knob_is keys_mode 1 && knob_is persist_mode 0
 }
 
 t_blocklist() {
@@ -133,6 +135,14 @@ t_keys_settings() {
 	}
 }
 
+t_exempt_file() {
+	[ "$(cat "$SECFS/exempt")" = /bulwark-lock/kept ] || {
+		echo "exempt:"
+		cat "$SECFS/exempt"
+		return 1
+	}
+}
+
 t_locked() {
 	knob_is locked 1
 }
@@ -147,7 +157,7 @@ t_lock_again() {
 t_changes_refused() {
 	cp "$SECFS/blocklist" "$W/before"
 	for args in "add $(hex64 9)" "load $W/etc/blocklist.d/10-local.list" \
-		"mode miner enforce" "mode keys off"; do
+		"mode miner enforce" "mode keys off" "mode escape enforce"; do
 		rc=0
 		# shellcheck disable=SC2086 # the arguments are split on purpose
 		ctl $args || rc=$?
@@ -158,7 +168,23 @@ t_changes_refused() {
 		fi
 	done
 	cmp "$W/before" "$SECFS/blocklist" && knob_is miner_mode 1 &&
-		knob_is keys_mode 1
+		knob_is keys_mode 1 && knob_is escape_mode 1
+}
+
+t_exempt_refused() {
+	for args in "add /bulwark-lock/new" "del /bulwark-lock/kept"; do
+		rc=0
+		# shellcheck disable=SC2086 # the arguments are split on purpose
+		ctl exempt $args || rc=$?
+		if [ "$rc" -ne 1 ] || ! grep -q "bulwark is locked" "$W/err"; then
+			echo "bulwarkctl exempt $args: status $rc"
+			show
+			return 1
+		fi
+	done
+	# What is on the list already needs no write: a success.
+	ctl exempt add /bulwark-lock/kept || { show; return 1; }
+	t_exempt_file
 }
 
 t_status_locked() {
@@ -204,15 +230,18 @@ t_apply_refused() {
 [ "$(id -u)" -eq 0 ] || { echo "ops_lock_test.sh: must run as root" >&2; exit 1; }
 [ -r "$KO" ] || { echo "ops_lock_test.sh: cannot read $KO" >&2; exit 1; }
 
-check "apply-policy: modprobe, sysctl.d, keys files, blocklist.d, lock" t_apply_policy
+check "apply-policy: modprobe, sysctl.d, keys and exempt files, blocklist.d, lock" t_apply_policy
 check "module loaded with the modprobe.d options" t_loaded_with_options
-check "sysctl.d applied after the load" t_sysctl_d
-check "BULWARK_KEYS_MODE applied" t_env_mode
+check "sysctl.d applied after the load, escape_mode included" t_sysctl_d
+check "BULWARK_KEYS_MODE and BULWARK_PERSIST_MODE applied" t_env_mode
 check "blocklist.d: every file in one list, backups and dot files skipped" t_blocklist
 check "keys_dirs from the file; a file of comments leaves the default" t_keys_settings
+check "exempt from the file" t_exempt_file
 check "locked last, not by sysctl.d before the policy" t_locked
 check "lock: again is a no-op that says so" t_lock_again
 check "locked: add, load, mode fail and say bulwark is locked" t_changes_refused
+check "locked: exempt add and del fail and say so; adding what is there succeeds" \
+	t_exempt_refused
 check "status shows locked" t_status_locked
 check "metrics-textfile: bulwark_locked 1, promtool accepts the file" t_metrics_locked
 check "locked: the module cannot be unloaded, not even by force" t_no_unload

@@ -877,6 +877,100 @@ t_mode_absent() {
 	fi
 }
 
+# --- tests: the modes of /etc/default/bulwark, through apply-policy ----------------
+
+# apply_policy VAR=VALUE...: run apply-policy (bulwark-policy.service's
+# program) on the loaded module, with an empty configuration directory and
+# these settings as its environment; output in $W/out, $W/err.
+apply_policy() {
+	mkdir -p "$W/apply/etc" "$W/apply/run"
+	env BULWARK_CONF_DIR="$W/apply/etc" BULWARK_STATE_DIR="$W/apply/run" \
+		BULWARKCTL="$CTL" BULWARK_MODPROBE=no "$@" \
+		sh "$top/scripts/apply-policy.sh" >"$W/out" 2>"$W/err"
+}
+
+# mode_var RULE: BULWARK_<RULE>_MODE.
+mode_var() {
+	echo "BULWARK_$(echo "$1" | tr '[:lower:]' '[:upper:]')_MODE"
+}
+
+# BULWARK_<RULE>_MODE=off|audit|enforce sets the mode of every rule the
+# module has, and the closing line says so.
+t_apply_modes() {
+	for rule in miner keys persist escape drift; do
+		[ -e "$SYSCTL/${rule}_mode" ] || continue
+		for m in off:0 audit:1 enforce:2; do
+			rc=0
+			apply_policy "$(mode_var "$rule")=${m%:*}" || rc=$?
+			expect_ok "$rc" || { put_back; return 1; }
+			[ "$(knob "${rule}_mode")" = "${m#*:}" ] || {
+				echo "$(mode_var "$rule")=${m%:*}: ${rule}_mode is $(knob "${rule}_mode")"
+				put_back
+				return 1
+			}
+			grep -q "policy in force:.* ${rule}_mode=${m#*:} " "$W/out" || {
+				echo "the closing line lacks ${rule}_mode=${m#*:}"
+				show
+				put_back
+				return 1
+			}
+		done
+	done
+	put_back
+}
+
+# A mode that is not off, audit or enforce, or a BULWARK_LOCK that is not
+# yes or no, stops apply-policy before it changes anything: the other
+# modes asked for are not set, and the stamp of the policy in force stays.
+t_apply_mode_bad() {
+	miner=$(knob miner_mode)
+	# A miner mode other than the one in force, asked for with the bad
+	# setting: it must not be set.
+	other=audit
+	[ "$miner" != 1 ] || other=off
+	mkdir -p "$W/apply/run"
+	echo "# the policy in force" >"$W/apply/run/policy-applied"
+	for bad in BULWARK_ESCAPE_MODE=block BULWARK_ESCAPE_MODE=2 \
+		BULWARK_ESCAPE_MODE=Enforce BULWARK_KEYS_MODE=on \
+		BULWARK_PERSIST_MODE=deny BULWARK_DRIFT_MODE=1 BULWARK_LOCK=maybe; do
+		var=${bad%%=*}
+		if [ "$var" = BULWARK_LOCK ]; then
+			want="BULWARK_LOCK must be yes or no, not '${bad#*=}'"
+		else
+			want="$var must be off, audit or enforce (or empty, to leave the mode as it is), not '${bad#*=}'"
+		fi
+		rc=0
+		apply_policy "BULWARK_MINER_MODE=$other" "$bad" || rc=$?
+		expect_status "$rc" 1 "$want" || { put_back; return 1; }
+		[ "$(knob miner_mode)" = "$miner" ] || {
+			echo "$bad: miner_mode changed from $miner to $(knob miner_mode)"
+			put_back
+			return 1
+		}
+		[ -f "$W/apply/run/policy-applied" ] || {
+			echo "$bad: the stamp of the policy in force was removed"
+			return 1
+		}
+	done
+}
+
+# A module without the rule (an upgrade not rebooted into): its mode is
+# ignored with a warning, and the rest of the policy is applied.
+t_apply_mode_absent() {
+	rule=$1
+	rc=0
+	apply_policy "$(mode_var "$rule")=audit" || rc=$?
+	expect_ok "$rc" || return 1
+	grep -q "warning: the loaded bulwark has no $rule rule: $(mode_var "$rule")=audit is ignored" \
+		"$W/out" || { show; return 1; }
+	grep -q "policy in force:" "$W/out" || { show; return 1; }
+	if grep -q "${rule}_mode=" "$W/out"; then
+		echo "the closing line shows a mode of a rule the module does not have"
+		show
+		return 1
+	fi
+}
+
 # --- tests: permissions, module not loaded ----------------------------------------------------
 
 t_nobody_denied() {
@@ -1416,6 +1510,14 @@ for rule in escape drift; do
 		check "mode $rule: this bulwark has no $rule rule: a clear error; status and metrics say so" \
 			t_mode_absent "$rule"
 	fi
+done
+check "apply-policy: BULWARK_<RULE>_MODE off|audit|enforce sets each rule's mode" t_apply_modes
+check "apply-policy: a bad mode or BULWARK_LOCK is refused, named, and changes nothing" \
+	t_apply_mode_bad
+for rule in persist escape drift; do
+	[ ! -e "$SYSCTL/${rule}_mode" ] || continue
+	check "apply-policy: without the $rule rule, $(mode_var "$rule") is ignored with a warning" \
+		t_apply_mode_absent "$rule"
 done
 if make_containers 2>"$W/mk.err"; then
 	check "exempt add --container: every runtime's cgroup form, by a prefix, one write session each; exempt list" \
