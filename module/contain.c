@@ -157,10 +157,14 @@ static DECLARE_WORK(cache_flush_work, flush_cache);
  */
 static bool in_child_namespace(struct task_struct *task)
 {
+	struct pid *pid;
+
 	if (task == current)
 		return task_pid(current)->level != 0 ||
 		       current_user_ns() != &init_user_ns;
-	return task_pid(task)->level != 0 ||
+	/* A task already reaped has no pid left: it counts as a child's. */
+	pid = task_pid(task);
+	return !pid || pid->level != 0 ||
 	       __task_cred(task)->user_ns != &init_user_ns;
 }
 
@@ -344,10 +348,12 @@ static u32 cached_verdict(char *id, size_t len)
  * is GFP_ATOMIC: kernfs_path_from_node() takes a spinning lock, with
  * interrupts off, everywhere but on PREEMPT_RT, where the atomic callers
  * hold sleeping spinlocks themselves.  If memory runs out, the task is
- * judged a container's: the rules apply rather than lapse.
+ * judged as @oom_flags say: a container's (VERDICT_CONTAINER) for the
+ * task a rule applies to, so that the rule applies rather than lapses,
+ * and the host's (0) for the task another one reaches for.
  */
 static u32 task_verdict(struct task_struct *task, char *id, size_t len,
-			gfp_t gfp)
+			gfp_t gfp, u32 oom_flags)
 {
 	struct cgroup *cgrp[NR_HIER];
 	const struct bulwark_exempt *ex;
@@ -367,7 +373,7 @@ static u32 task_verdict(struct task_struct *task, char *id, size_t len,
 		kfree(v);
 		if (id)
 			strscpy(id, "-", len);
-		return VERDICT_CONTAINER;
+		return oom_flags;
 	}
 	rcu_read_lock();
 	ex = bulwark_exempt_current();
@@ -389,12 +395,12 @@ static u32 task_verdict(struct task_struct *task, char *id, size_t len,
 static u32 current_verdict(char *id, size_t len)
 {
 	might_sleep();
-	return task_verdict(current, id, len, GFP_KERNEL);
+	return task_verdict(current, id, len, GFP_KERNEL, VERDICT_CONTAINER);
 }
 
 static u32 current_verdict_atomic(char *id, size_t len)
 {
-	return task_verdict(current, id, len, GFP_ATOMIC);
+	return task_verdict(current, id, len, GFP_ATOMIC, VERDICT_CONTAINER);
 }
 
 /*
@@ -490,10 +496,11 @@ bool bulwark_task_contained_atomic(struct task_struct *task)
 	if (scope >= BULWARK_SCOPE_NS && child_ns) {
 		if (!bulwark_exempt_any())
 			return true;
-		flags = task_verdict(task, NULL, 0, GFP_ATOMIC);
+		flags = task_verdict(task, NULL, 0, GFP_ATOMIC,
+				     VERDICT_EXEMPT | VERDICT_KNOWN);
 		return !(flags & VERDICT_EXEMPT);
 	}
-	flags = task_verdict(task, NULL, 0, GFP_ATOMIC);
+	flags = task_verdict(task, NULL, 0, GFP_ATOMIC, 0);
 	return (flags & (VERDICT_CONTAINER | VERDICT_EXEMPT)) ==
 	       VERDICT_CONTAINER;
 }
@@ -525,9 +532,20 @@ struct cgroup *bulwark_container_root(struct cgroup *own,
 	int len;
 
 	len = kernfs_path_from_node(own->kn, NULL, buf, PATH_MAX);
-	if (len < 0 || len >= PATH_MAX - 1 ||
-	    !bulwark_cgpath_classify(buf, len, id, sizeof(id)))
-		return cgroup_parent(ns_root) ? ns_root : NULL;
+	/* A path too deep to name: no move out of its own subtree. */
+	if (len < 0 || len >= PATH_MAX - 1)
+		return own;
+	if (!bulwark_cgpath_classify(buf, len, id, sizeof(id))) {
+		if (cgroup_parent(ns_root))
+			return ns_root;
+		/*
+		 * In a container's cgroup on another hierarchy (a v1
+		 * hierarchy it mounted itself, say): bounded by its own.
+		 */
+		if (current_verdict_atomic(NULL, 0) & VERDICT_CONTAINER)
+			return own;
+		return NULL;
+	}
 	for (up = cgroup_parent(own); up; up = cgroup_parent(up)) {
 		len = kernfs_path_from_node(up->kn, NULL, buf, PATH_MAX);
 		if (len < 0 || len >= PATH_MAX - 1 ||
@@ -537,6 +555,27 @@ struct cgroup *bulwark_container_root(struct cgroup *own,
 		root = up;
 	}
 	return root;
+}
+
+/**
+ * bulwark_cgroup_exempt - does @cgrp lie under an exempt prefix?
+ * @cgrp: a cgroup
+ * @buf: PATH_MAX bytes to build its path in
+ *
+ * Called under rcu_read_lock().
+ *
+ * Return: true when a task there would be exempt.
+ */
+bool bulwark_cgroup_exempt(struct cgroup *cgrp, char *buf)
+{
+	const struct bulwark_exempt *ex = bulwark_exempt_current();
+	int len;
+
+	if (!ex)
+		return false;
+	len = kernfs_path_from_node(cgrp->kn, NULL, buf, PATH_MAX);
+	return len >= 0 && len < PATH_MAX - 1 &&
+	       bulwark_exempt_match(ex, buf, len);
 }
 
 /**

@@ -21,6 +21,7 @@ bool bulwark_task_contained_atomic(struct task_struct *task);
 struct cgroup *bulwark_container_root(struct cgroup *own,
 				      struct cgroup *ns_root, char *buf);
 void bulwark_container_id_atomic(char *buf, size_t len);
+bool bulwark_cgroup_exempt(struct cgroup *cgrp, char *buf);
 void bulwark_container_id(char *buf, size_t len);
 bool bulwark_current_in_container(void);
 void bulwark_contain_flush(void);

@@ -64,6 +64,9 @@
 #define MEM_MINOR 1
 #define KMEM_MINOR 2
 #define PORT_MINOR 4
+/* /dev/mapper/control: maps any disk's sectors to a new, unheld device. */
+#define DM_CONTROL_MAJOR 10
+#define DM_CONTROL_MINOR 236
 
 /*
  * The host's module tree: /lib/modules/<release> as resolved when
@@ -225,6 +228,9 @@ static bool leaves_container(struct cgroup *dst, char *buf)
 		root = bulwark_container_root(own, ns_root, buf);
 		outside = root && !cgroup_is_descendant(dst, root);
 	}
+	/* An exempt cgroup would uncontain the task moved there. */
+	if (!outside)
+		outside = bulwark_cgroup_exempt(dst, buf);
 	if (outside && kernfs_path_from_node(dst->kn, NULL, buf, PATH_MAX) < 0)
 		strscpy(buf, "?", PATH_MAX);
 	rcu_read_unlock();
@@ -232,15 +238,17 @@ static bool leaves_container(struct cgroup *dst, char *buf)
 }
 
 /**
- * bulwark_escape_attach - may a contained task move tasks into @dst?
+ * bulwark_escape_attach - may a contained task move a task from @src to @dst?
+ * @src: the moved task's cgroup, or NULL
  * @dst: the destination cgroup, alive for the call
  *
  * For cgroup v2's own check of a move, at the write of cgroup.procs or
- * cgroup.threads and at clone3(CLONE_INTO_CGROUP).  May sleep.
+ * cgroup.threads and at clone3(CLONE_INTO_CGROUP).  Both ends must lie
+ * in the mover's container.  May sleep.
  *
  * Return: 0 or -EPERM.
  */
-int bulwark_escape_attach(struct cgroup *dst)
+int bulwark_escape_attach(struct cgroup *src, struct cgroup *dst)
 {
 	char *buf;
 	int err = 0;
@@ -248,7 +256,12 @@ int bulwark_escape_attach(struct cgroup *dst)
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return judge_text("cgroup_move", "?");
-	if (leaves_container(dst, buf))
+	/*
+	 * The task moved comes from @src: a host task pulled into the
+	 * container would be the container's to trace and to rob of its
+	 * descriptors.
+	 */
+	if (leaves_container(dst, buf) || (src && leaves_container(src, buf)))
 		err = judge_text("cgroup_move", buf);
 	kfree(buf);
 	return err;
@@ -338,9 +351,11 @@ int bulwark_escape_open(const struct file *file)
 	if (!bulwark_escape_open_concerns(file))
 		return 0;
 	if (S_ISCHR(inode->i_mode)) {
-		if (imajor(inode) == MEM_MAJOR &&
-		    (iminor(inode) == MEM_MINOR || iminor(inode) == KMEM_MINOR ||
-		     iminor(inode) == PORT_MINOR))
+		if ((imajor(inode) == MEM_MAJOR &&
+		     (iminor(inode) == MEM_MINOR || iminor(inode) == KMEM_MINOR ||
+		      iminor(inode) == PORT_MINOR)) ||
+		    (imajor(inode) == DM_CONTROL_MAJOR &&
+		     iminor(inode) == DM_CONTROL_MINOR))
 			return judge_path("rawdev", &file->f_path);
 		return 0;
 	}
@@ -356,6 +371,17 @@ int bulwark_escape_open(const struct file *file)
 					    0;
 	case BINFMTFS_MAGIC:
 		return judge_path("knob", &file->f_path);
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+		/*
+		 * A file opened by handle (cgroupfs has file handles) has
+		 * no name nor parent to judge it by: refused.
+		 */
+		if (IS_ROOT(dentry))
+			return judge_path("knob", &file->f_path);
+		break;
+	}
+	switch (inode->i_sb->s_magic) {
 	case CGROUP_SUPER_MAGIC:
 		if (name_is(dentry, "release_agent") ||
 		    name_is(dentry, "notify_on_release"))
@@ -511,27 +537,40 @@ static const char *const service_sockets[] = {
  * bulwark_escape_service_socket - is @other one of the host's service sockets?
  * @other: a listening AF_UNIX socket
  *
- * Bound to such a name, and in the initial network namespace, where the
- * host's daemons run.  A daemon a container runs for itself (Docker in
- * Docker) has a network namespace of its own.  Any context: the ftrace
- * callback asks it before anything else, under RCU (a renamed
- * dentry's old name is freed after a grace period).
+ * Bound to such a name (the name given to bind(2), which renaming the
+ * socket's file does not change), and in the initial network namespace,
+ * where the host's daemons run.  A daemon a container runs for itself
+ * (Docker in Docker) has a network namespace of its own.  Any context:
+ * the ftrace callback asks it before anything else (the caller holds a
+ * reference to @other, whose address lives as long as it does).
  *
  * Return: true for a service socket.
  */
 bool bulwark_escape_service_socket(const struct sock *other)
 {
-	const struct dentry *dentry = unix_sk(other)->path.dentry;
-	size_t i;
+	const struct unix_address *addr;
+	const char *path, *name;
+	size_t len, i;
 
-	if (!dentry)
+	/* Pairs with the release that publishes the address in bind(2). */
+	addr = smp_load_acquire(&unix_sk(other)->addr);
+	/* Abstract and unnamed sockets have no path; their name starts 0. */
+	if (!addr || addr->len <= (int)offsetof(struct sockaddr_un, sun_path))
 		return false;
+	path = addr->name->sun_path;
+	len = strnlen(path, addr->len - offsetof(struct sockaddr_un, sun_path));
+	if (!len || !path[0])
+		return false;
+	/* The last component of the name it was bound to, not its name now. */
+	for (name = path + len; name > path && name[-1] != '/'; name--)
+		;
+	len -= name - path;
 	/* Most sockets' names have none of the lengths: the cheap test. */
-	switch (dentry->d_name.len) {
+	switch (len) {
 	case sizeof("private") - 1:
 		/* systemd's private socket: /run/systemd/private. */
-		return name_is(dentry, "private") &&
-		       name_is(dentry->d_parent, "systemd") &&
+		return !memcmp(name, "private", len) && name - path >= 8 &&
+		       !memcmp(name - 8, "systemd/", 8) &&
 		       net_eq(sock_net(other), &init_net);
 	case sizeof("crio.sock") - 1:
 	case sizeof("docker.sock") - 1:
@@ -542,7 +581,8 @@ bool bulwark_escape_service_socket(const struct sock *other)
 		return false;
 	}
 	for (i = 0; i < ARRAY_SIZE(service_sockets); i++)
-		if (name_is(dentry, service_sockets[i]))
+		if (strlen(service_sockets[i]) == len &&
+		    !memcmp(name, service_sockets[i], len))
 			return net_eq(sock_net(other), &init_net);
 	return false;
 }

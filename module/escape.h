@@ -58,7 +58,7 @@ int bulwark_escape_read_file(const struct file *file,
 			     enum kernel_read_file_id id);
 int bulwark_escape_load_data(enum kernel_load_data_id id);
 int bulwark_escape_unload(const char *name);
-int bulwark_escape_attach(struct cgroup *dst);
+int bulwark_escape_attach(struct cgroup *src, struct cgroup *dst);
 int bulwark_escape_rename(struct dentry *old_dentry);
 int bulwark_escape_setns(struct ns_common *ns);
 bool bulwark_escape_service_socket(const struct sock *other);

@@ -528,6 +528,7 @@ static int (*orig_cgroup_procs_write_permission)(struct cgroup *src_cgrp,
 						 struct cgroup_namespace *ns);
 #endif
 static long (*orig_delete_module)(const struct pt_regs *regs);
+static long (*orig_ia32_delete_module)(const struct pt_regs *regs);
 
 static int hook_kernel_read_file(struct file *file,
 				 enum kernel_read_file_id id, bool contents)
@@ -634,7 +635,8 @@ static int hook_cgroup_attach_permissions(struct cgroup *src_cgrp,
 					  bool threadgroup,
 					  struct cgroup_namespace *ns)
 {
-	int ret = IF_CONTAINED(ESCAPE_SCOPE, bulwark_escape_attach(dst_cgrp));
+	int ret = IF_CONTAINED(ESCAPE_SCOPE,
+			       bulwark_escape_attach(src_cgrp, dst_cgrp));
 
 	if (!ret)
 		ret = orig_cgroup_attach_permissions(src_cgrp, dst_cgrp, sb,
@@ -649,7 +651,8 @@ static int hook_cgroup_procs_write_permission(struct cgroup *src_cgrp,
 					      struct super_block *sb,
 					      struct cgroup_namespace *ns)
 {
-	int ret = IF_CONTAINED(ESCAPE_SCOPE, bulwark_escape_attach(dst_cgrp));
+	int ret = IF_CONTAINED(ESCAPE_SCOPE,
+			       bulwark_escape_attach(src_cgrp, dst_cgrp));
 
 	if (!ret)
 		ret = orig_cgroup_procs_write_permission(src_cgrp, dst_cgrp, sb,
@@ -675,14 +678,41 @@ static int hook_cgroup_procs_write_permission(struct cgroup *src_cgrp,
 /* A slot being filled in. */
 #define PASS_BUSY ((struct task_struct *)1)
 
+/*
+ * A pass names the task by pointer and start time, and the call by its
+ * arguments: the restarted call must be the one that was judged, not
+ * one a signal handler made, or a changed sigreturn frame.
+ */
 static struct unload_pass {
 	struct task_struct *task;
 	u64 start;
 	unsigned long until;
+	unsigned long name;
+	unsigned long flags;
 } unload_passes[UNLOAD_PASSES];
 
-/* Take the current task's pass, if it holds one.  Atomic. */
-static bool take_unload_pass(void)
+/*
+ * delete_module(2)'s arguments: the name's user address and the flags,
+ * from the 64-bit entry (rdi, rsi) or the 32-bit one (ebx, ecx), which
+ * int 0x80 reaches from a 64-bit process too.
+ */
+struct unload_args {
+	unsigned long name;
+	unsigned long flags;
+};
+
+static struct unload_args args_x64(const struct pt_regs *regs)
+{
+	return (struct unload_args){ regs->di, regs->si };
+}
+
+static struct unload_args args_ia32(const struct pt_regs *regs)
+{
+	return (struct unload_args){ (u32)regs->bx, (u32)regs->cx };
+}
+
+/* Take the current task's pass for this call, if it holds one.  Atomic. */
+static bool take_unload_pass(const struct unload_args *a)
 {
 	size_t i;
 
@@ -693,6 +723,8 @@ static bool take_unload_pass(void)
 		if (smp_load_acquire(&p->task) != current)
 			continue;
 		if (READ_ONCE(p->start) == current->start_boottime &&
+		    READ_ONCE(p->name) == a->name &&
+		    READ_ONCE(p->flags) == a->flags &&
 		    time_before(jiffies, READ_ONCE(p->until))) {
 			WRITE_ONCE(p->task, NULL);
 			return true;
@@ -701,8 +733,8 @@ static bool take_unload_pass(void)
 	return false;
 }
 
-/* Give the current task a pass and restart its system call. */
-static long pass_unload(void)
+/* Give the current task a pass for this call and restart it. */
+static long pass_unload(const struct unload_args *a)
 {
 	size_t i;
 
@@ -717,6 +749,8 @@ static long pass_unload(void)
 			continue;
 		WRITE_ONCE(p->start, current->start_boottime);
 		WRITE_ONCE(p->until, jiffies + HZ);
+		WRITE_ONCE(p->name, a->name);
+		WRITE_ONCE(p->flags, a->flags);
 		/* Published last: the callback then sees a whole pass. */
 		smp_store_release(&p->task, current);
 		return restart_syscall();
@@ -724,60 +758,82 @@ static long pass_unload(void)
 	return -EAGAIN;
 }
 
-/* O_TRUNC in delete_module(2)'s flags forces the unload. */
-static bool unload_forced(const struct pt_regs *regs)
-{
-	return regs->si & O_TRUNC;
-}
-
 /*
  * A contained task's unload goes to the handler, and so, for the host,
- * does a forced unload while bulwark is locked or of any module: the
- * handler refuses the first and forced unloads of bulwark.
+ * does a forced unload (O_TRUNC in the flags): the handler refuses the
+ * first, and forced unloads of bulwark, or of any module while bulwark
+ * is locked.
  */
-static bool want_delete_module(struct bulwark_ftrace_regs *fregs)
+static bool want_unload(const struct unload_args *a)
 {
-	const struct pt_regs *regs = (void *)bulwark_fregs_arg(fregs, 0);
-
-	if (unlikely(take_unload_pass()))
+	if (unlikely(take_unload_pass(a)))
 		return false;
-	return unload_forced(regs) ||
+	return (a->flags & O_TRUNC) ||
 	       (READ_ONCE(bulwark_escape_mode) != BULWARK_MODE_OFF &&
 		bulwark_current_maybe_contained(ESCAPE_SCOPE));
 }
 
-static long hook_delete_module(const struct pt_regs *regs)
+static bool want_delete_module(struct bulwark_ftrace_regs *fregs)
+{
+	struct unload_args a = args_x64((void *)bulwark_fregs_arg(fregs, 0));
+
+	return want_unload(&a);
+}
+
+static bool want_ia32_delete_module(struct bulwark_ftrace_regs *fregs)
+{
+	struct unload_args a = args_ia32((void *)bulwark_fregs_arg(fregs, 0));
+
+	return want_unload(&a);
+}
+
+static long judge_unload(const struct unload_args *a)
 {
 	char name[MODULE_NAME_LEN];
-	long ret;
+	long ret = 0;
 
-	if (strncpy_from_user(name, (const char __user *)regs->di,
+	if (strncpy_from_user(name, (const char __user *)a->name,
 			      sizeof(name)) < 0)
 		name[0] = '\0';
 	name[sizeof(name) - 1] = '\0';
 
+	/* A container's unload is an escape, audited or refused. */
 	if (READ_ONCE(bulwark_escape_mode) != BULWARK_MODE_OFF &&
-	    bulwark_current_contained(ESCAPE_SCOPE)) {
+	    bulwark_current_contained(ESCAPE_SCOPE))
 		ret = bulwark_escape_unload(name);
-	} else if (unload_forced(regs) &&
-		   (READ_ONCE(bulwark_locked) || !strcmp(name, THIS_MODULE->name))) {
-		/*
-		 * Locked, no forced unload at all: the name is read again
-		 * by the original, after this check.  Unlocked, a forced
-		 * unload of bulwark would free the policy files' code
-		 * while they are open.
-		 */
+	/*
+	 * And, for everyone, audit mode included: locked, no forced
+	 * unload at all (the name is read again by the original, after
+	 * this check); unlocked, no forced unload of bulwark, which would
+	 * free the policy files' code while they are open.
+	 */
+	if (!ret && (a->flags & O_TRUNC) &&
+	    (READ_ONCE(bulwark_locked) || !strcmp(name, THIS_MODULE->name))) {
 		pr_notice_ratelimited("refused the forced unload of \"%s\" (pid %d): %s\n",
 				      name, task_pid_nr(current),
 				      READ_ONCE(bulwark_locked) ?
 				      "bulwark is locked" :
 				      "bulwark is never unloaded by force");
 		ret = -EPERM;
-	} else {
-		ret = 0;
 	}
 	if (!ret)
-		ret = pass_unload();
+		ret = pass_unload(a);
+	return ret;
+}
+
+static long hook_delete_module(const struct pt_regs *regs)
+{
+	struct unload_args a = args_x64(regs);
+	long ret = judge_unload(&a);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static long hook_ia32_delete_module(const struct pt_regs *regs)
+{
+	struct unload_args a = args_ia32(regs);
+	long ret = judge_unload(&a);
 
 	bulwark_hook_leave();
 	return ret;
@@ -854,6 +910,14 @@ static struct bulwark_hook hooks[] = {
 		.handler = hook_delete_module,
 		.orig = (void **)&orig_delete_module,
 		.want = want_delete_module,
+	},
+	/* Absent without IA32_EMULATION. */
+	{
+		.name = "__ia32_sys_delete_module",
+		.handler = hook_ia32_delete_module,
+		.orig = (void **)&orig_ia32_delete_module,
+		.want = want_ia32_delete_module,
+		.optional = true,
 	},
 };
 

@@ -531,7 +531,10 @@ fi
 # /mnt, as "docker run --privileged --pid=host --cgroupns=host -v /:/mnt"
 # gives.  Each attempt must fail with EPERM and count in escape_blocked;
 # the host must be unchanged afterwards.
-ESC="$DOCKER run --rm --privileged --pid=host --cgroupns=host --network none -v /:/mnt $IMG"
+esc() {
+	$DOCKER run --rm --privileged --pid=host --cgroupns=host \
+		--network none -v /:/mnt "$IMG" "$@"
+}
 
 # escape_denied NAME COMMAND...: COMMAND fails with EPERM's message and
 # escape_blocked went up.
@@ -555,17 +558,17 @@ escape_denied() {
 
 knob escape_mode 2
 escape_denied "nsenter -t 1 from a privileged --pid=host container is refused" \
-	$ESC nsenter -t 1 -m -u -i -n -p -- true
+	esc nsenter -t 1 -m -u -i -n -p -- true
 core=$(cat /proc/sys/kernel/core_pattern)
 escape_denied "writing the host's core_pattern from it is refused" \
-	$ESC sh -c 'echo "|/tmp/evil %p" >/mnt/proc/sys/kernel/core_pattern'
+	esc sh -c 'echo "|/tmp/evil %p" >/mnt/proc/sys/kernel/core_pattern'
 check "and core_pattern is unchanged" \
 	test "$(cat /proc/sys/kernel/core_pattern)" = "$core"
 escape_denied "moving itself to the host's root cgroup is refused" \
-	$ESC sh -c 'echo $$ >/mnt/sys/fs/cgroup/cgroup.procs'
+	esc sh -c 'echo $$ >/mnt/sys/fs/cgroup/cgroup.procs'
 # The same container, after the refused move: still in its cgroup, and
 # still judged (its next escape is refused too).
-$ESC sh -c 'echo $$ >/mnt/sys/fs/cgroup/cgroup.procs 2>/dev/null
+esc sh -c 'echo $$ >/mnt/sys/fs/cgroup/cgroup.procs 2>/dev/null
 	cat /proc/self/cgroup
 	echo x >/mnt/proc/sys/kernel/core_pattern && echo ESCAPED' \
 	>"$W/out" 2>&1 || true
@@ -583,13 +586,13 @@ ko=$(find "/lib/modules/$(uname -r)/kernel/drivers/net/" -name 'dummy.ko*' \
 	2>/dev/null | head -n 1)
 if [ -n "$ko" ] && [ ! -d /sys/module/dummy ]; then
 	escape_denied "insmod of a module of its own is refused" \
-		$ESC sh -c "cp /mnt$ko /tmp/rootkit.ko && insmod /tmp/rootkit.ko"
+		esc sh -c "cp /mnt$ko /tmp/rootkit.ko && insmod /tmp/rootkit.ko"
 	check "and no module was loaded" test "$(wc -l </proc/modules)" = "$mods"
 else
 	skip "insmod of a module of its own" "no dummy module to copy"
 fi
-escape_denied "rmmod of bulwark from it is refused" $ESC rmmod bulwark
-escape_denied "rmmod -f of bulwark from it is refused" $ESC rmmod -f bulwark
+escape_denied "rmmod of bulwark from it is refused" esc rmmod bulwark
+escape_denied "rmmod -f of bulwark from it is refused" esc rmmod -f bulwark
 check "bulwark is still loaded" test -d /sys/module/bulwark
 
 # rmmod from a privileged container: it holds CAP_SYS_MODULE, but the
@@ -608,5 +611,23 @@ else
 	ok "rmmod from a privileged container fails with EPERM; bulwark stays"
 fi
 check "bulwark is loaded" load_module "$KO"
+
+# Last, since it lasts until reboot (run-e2e.sh runs this script after
+# the others): locked, nobody unloads bulwark, forced or not, from a
+# privileged container or from the host.
+check "bulwark locks" knob locked 1
+escape_denied "rmmod -f from a privileged container, locked, is refused" \
+	esc rmmod -f bulwark
+if rmmod -f bulwark >"$W/out" 2>&1; then
+	not_ok "rmmod -f from the host, locked, fails (it succeeded)" "$W/out"
+elif grep -q 'Operation not permitted' "$W/out"; then
+	ok "rmmod -f from the host, locked, fails with EPERM"
+else
+	not_ok "rmmod -f from the host, locked, fails with EPERM" "$W/out"
+fi
+check_fails "rmmod from the host, locked, fails" rmmod bulwark
+check "bulwark is still loaded, locked" test -d /sys/module/bulwark
+check_fails "and still refuses a container's core_pattern write" \
+	esc sh -c 'echo x >/mnt/proc/sys/kernel/core_pattern' 
 
 finish

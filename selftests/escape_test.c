@@ -173,6 +173,30 @@ static int op_delete_module(struct job *j)
 	return result(sys_delete_module(j->path, j->flags));
 }
 
+/*
+ * delete_module(2) through the 32-bit entry, int 0x80, which a 64-bit
+ * process may use: the name must lie below 4 GiB.
+ */
+static int op_delete_module_ia32(struct job *j)
+{
+	char *name = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	long ret;
+
+	if (name == MAP_FAILED)
+		return CTX_SETUP_FAILED;
+	snprintf(name, 4096, "%s", j->path);
+	/* __NR_delete_module is 129 in the i386 table. */
+	asm volatile("int $0x80"
+		     : "=a"(ret)
+		     : "a"(129L), "b"(name), "c"((long)j->flags)
+		     : "memory");
+	munmap(name, 4096);
+	if (ret == -ENOSYS)
+		return CTX_SETUP_FAILED;
+	return ret < 0 ? (int)-ret : 0;
+}
+
 static int op_kexec_load(struct job *j)
 {
 	/* No segment: without bulwark this only unloads, harmlessly. */
@@ -190,6 +214,16 @@ static int op_kexec_file_load(struct job *j)
 	err = result(syscall(__NR_kexec_file_load, fd, -1, 1UL, "", 4UL));
 	close(fd);
 	return err;
+}
+
+static int op_open_path(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
 }
 
 /* Opens j->path with j->flags and closes it: the open is the decision. */
@@ -217,6 +251,20 @@ static int op_join(struct job *j)
 	if (v2_cgroup(0, j->cgroup, sizeof(j->cgroup)))
 		return CTX_SETUP_FAILED;
 	return err;
+}
+
+/*
+ * From a cgroup too deep for a path: joins it (j->path, through the
+ * test's descriptor), then tries to leave for the root (result in
+ * j->target) and to write core_pattern (j->flags).
+ */
+static int op_deep_escape(struct job *j)
+{
+	if (write_file(j->path, 0, "0", 1) != 1)
+		return errno;
+	j->target = result(write_file(CGROOT "/cgroup.procs", 0, "0", 1));
+	j->flags = op_open_path("/proc/sys/kernel/core_pattern", O_WRONLY);
+	return 0;
 }
 
 /* Writes j->target's pid to j->path. */
@@ -390,6 +438,23 @@ static int op_ptrace_own_child(struct job *j)
 	kill(child, SIGKILL);
 	waitpid(child, &status, 0);
 	return err;
+}
+
+/* Removes the chain of @depth directories @name below INNER. */
+static void rm_chain(const char *name, int depth)
+{
+	int fds[32], i;
+
+	fds[0] = open(CGROOT INNER, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	for (i = 1; i < depth && fds[i - 1] >= 0; i++)
+		fds[i] = openat(fds[i - 1], name,
+				O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	for (i = depth - 1; i >= 0; i--) {
+		if (fds[i] >= 0) {
+			unlinkat(fds[i], name, AT_REMOVEDIR);
+			close(fds[i]);
+		}
+	}
 }
 
 /* --- The fixture. --- */
@@ -655,6 +720,40 @@ TEST_F(escape, unload_bulwark)
 	check_counted(_metadata, self, 1, 0);
 	/* The host is told the truth about it. */
 	EXPECT_EQ(ENOENT, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+
+	/*
+	 * In audit mode a forced unload of bulwark is audited, and still
+	 * refused, as it is to the host.
+	 */
+	set_knob(_metadata, "escape_mode", 1);
+	snprintf(j.path, sizeof(j.path), MODULE_NAME);
+	j.flags = O_NONBLOCK | O_TRUNC;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 1);
+	EXPECT_EQ(EPERM, as_host(&j));
+	EXPECT_TRUE(module_loaded());
+	check_counted(_metadata, self, 0, 0);
+}
+
+/* The 32-bit entry of delete_module(2): the same answers. */
+TEST_F(escape, unload_bulwark_ia32)
+{
+	struct job j = { .fn = op_delete_module_ia32, .flags = O_NONBLOCK };
+	int ret;
+
+	snprintf(j.path, sizeof(j.path), "bulwark_no_such_module");
+	ret = as_host(&j);
+	if (ret == CTX_SETUP_FAILED)
+		SKIP(return, "no 32-bit system calls");
+	EXPECT_EQ(ENOENT, ret);
+	snprintf(j.path, sizeof(j.path), MODULE_NAME);
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	EXPECT_TRUE(module_loaded());
+	check_counted(_metadata, self, 1, 0);
+	j.flags = O_NONBLOCK | O_TRUNC;
+	EXPECT_EQ(EPERM, as_host(&j));
+	EXPECT_TRUE(module_loaded());
 	check_counted(_metadata, self, 0, 0);
 }
 
@@ -998,6 +1097,84 @@ TEST_F(escape, cgroup_rename)
 	rename(CGROOT BOX "/inner2", CGROOT INNER);
 }
 
+/*
+ * A cgroup too deep for a path: its task is still contained (judged by
+ * whole names) and still bounded, by its own cgroup.
+ */
+TEST_F(escape, cgroup_deep)
+{
+	struct job *sj = shared_alloc(sizeof(struct job));
+	char name[251];
+	int i, dfd, next;
+
+	if (!(variant->how & BY_CGROUP))
+		SKIP(return, "bounded by its namespaces");
+	ASSERT_NE(NULL, sj);
+	memset(name, 'd', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	dfd = open(CGROOT INNER, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	for (i = 0; i < 17; i++) {
+		ASSERT_TRUE(!mkdirat(dfd, name, 0755) || errno == EEXIST);
+		next = openat(dfd, name, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, next);
+		close(dfd);
+		dfd = next;
+	}
+	/*
+	 * Joining it from inside the container, through the descriptor
+	 * the child inherits (no path can name it): allowed.  Leaving for
+	 * the root from there: refused, and it is still contained.
+	 */
+	memset(sj, 0, sizeof(*sj));
+	sj->fn = op_deep_escape;
+	snprintf(sj->path, sizeof(sj->path), "/proc/self/fd/%d/cgroup.procs",
+		 dfd);
+	EXPECT_EQ(0, contained_run(variant, sj));
+	EXPECT_EQ(EPERM, sj->target);
+	EXPECT_EQ(EPERM, (int)sj->flags);
+	check_counted(_metadata, self, 2, 0);
+	close(dfd);
+	rm_chain(name, 17);
+	munmap(sj, sizeof(*sj));
+}
+
+/* A host task pulled into the container would be its to trace. */
+TEST_F(escape, cgroup_pull_host_task)
+{
+	struct job j = { .fn = op_move_other };
+	char cg[PATH_MAX], after[PATH_MAX];
+
+	if (!(variant->how & BY_CGROUP) || (variant->how & BY_NS))
+		SKIP(return, "the host's tasks are out of a pid namespace's reach");
+	ASSERT_EQ(0, v2_cgroup(self->sleeper, cg, sizeof(cg)));
+	j.target = self->sleeper;
+	snprintf(j.path, sizeof(j.path), CGROOT INNER "/cgroup.procs");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	ASSERT_EQ(0, v2_cgroup(self->sleeper, after, sizeof(after)));
+	EXPECT_STREQ(cg, after);
+	check_counted(_metadata, self, 1, 0);
+}
+
+/* Moving into an exempt cgroup would uncontain the task. */
+TEST_F(escape, cgroup_move_to_exempt)
+{
+	struct job *sj = shared_alloc(sizeof(struct job));
+	const char line[] = HOST_CG "\n";
+
+	ASSERT_NE(NULL, sj);
+	ASSERT_EQ((ssize_t)strlen(line),
+		  write_file(EXEMPT, O_TRUNC, line, strlen(line)));
+	memset(sj, 0, sizeof(*sj));
+	sj->fn = op_join;
+	snprintf(sj->path, sizeof(sj->path), CGROOT HOST_CG "/cgroup.procs");
+	EXPECT_EQ(EPERM, contained_run(variant, sj));
+	EXPECT_STRNE(HOST_CG, sj->cgroup);
+	check_counted(_metadata, self, 1, 0);
+	ASSERT_EQ(0, write_file(EXEMPT, O_TRUNC, "", 0));
+	munmap(sj, sizeof(*sj));
+}
+
 TEST_F(escape, clone_into_cgroup)
 {
 	struct job j = { .fn = op_clone_into };
@@ -1091,6 +1268,16 @@ TEST_F(escape, service_sockets)
 		close(lfd);
 		unlink(path);
 	}
+	/* Renamed after bind(2): judged by the name it was bound to. */
+	snprintf(path, sizeof(path), WORK "/docker.sock");
+	lfd = listen_at(path);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, rename(path, WORK "/renamed.sock"));
+	snprintf(j.path, sizeof(j.path), WORK "/renamed.sock");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	close(lfd);
+	unlink(j.path);
 	/* Another socket of the host's: allowed. */
 	snprintf(path, sizeof(path), WORK "/app.sock");
 	lfd = listen_at(path);
