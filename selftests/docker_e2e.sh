@@ -582,8 +582,11 @@ mods=$(wc -l </proc/modules)
 # host's module tree): refused whichever way insmod hands it over.
 # (busybox's insmod hands over a buffer, which is refused even for the
 # host's installed modules; escape_test loads one with finit_module.)
+# The real file: the container resolves /mnt's symbolic links in its own
+# root.
 ko=$(find "/lib/modules/$(uname -r)/kernel/drivers/net/" -name 'dummy.ko*' \
 	2>/dev/null | head -n 1)
+[ -z "$ko" ] || ko=$(readlink -f "$ko")
 if [ -n "$ko" ] && [ ! -d /sys/module/dummy ]; then
 	escape_denied "insmod of a module of its own is refused" \
 		esc sh -c "cp /mnt$ko /tmp/rootkit.ko && insmod /tmp/rootkit.ko"
