@@ -558,8 +558,14 @@ bool bulwark_escape_service_socket(const struct sock *other)
 	if (!addr || addr->len <= (int)offsetof(struct sockaddr_un, sun_path))
 		return false;
 	path = addr->name->sun_path;
-	len = strnlen(path, addr->len - offsetof(struct sockaddr_un, sun_path));
-	if (!len || !path[0])
+	/* bind(2) stored the path, its NUL, and the family before them. */
+	len = addr->len - offsetof(struct sockaddr_un, sun_path) - 1;
+	if (!len || !path[0] || path[len])
+		len = strnlen(path, addr->len -
+				    offsetof(struct sockaddr_un, sun_path));
+	/* Every name below ends in "sock", "socket" or "private". */
+	if (!len || (path[len - 1] != 'k' && path[len - 1] != 't' &&
+		     path[len - 1] != 'e'))
 		return false;
 	/* The last component of the name it was bound to, not its name now. */
 	for (name = path + len; name > path && name[-1] != '/'; name--)
