@@ -9,8 +9,8 @@
  *   bench [-c] openc PATH N      open(O_WRONLY | O_CREAT) + close
  *   bench [-c] exec PATH N       fork + execve + wait
  *   bench [-c] touchexec PATH N  change PATH's ctime, then fork + execve
- *   bench [-c] mprotect PATH N   mmap(PROT_READ) of PATH, mprotect(PROT_EXEC),
- *                                munmap
+ *   bench [-c] mprotect PATH N   mprotect() of a page of PATH mapped once,
+ *                                PROT_READ and PROT_READ | PROT_EXEC in turn
  *   bench [-c] connect PATH N    connect to a listening AF_UNIX socket bound
  *                                at PATH, accept, close both
  *   bench genlist N              print N made-up blocklist entries
@@ -88,19 +88,15 @@ static int connect_once(int lfd, const struct sockaddr_un *sa)
 	return 0;
 }
 
-static int mprotect_once(int fd)
+static int mprotect_once(void *page, long i)
 {
-	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
-
-	if (p == MAP_FAILED || mprotect(p, 4096, PROT_READ | PROT_EXEC))
-		return -1;
-	munmap(p, 4096);
-	return 0;
+	return mprotect(page, 4096, i & 1 ? PROT_READ : PROT_READ | PROT_EXEC);
 }
 
 static int loop(const char *op, const char *path, long n)
 {
 	struct sockaddr_un sa;
+	void *page = MAP_FAILED;
 	int fd = -1, lfd = -1;
 	double t0, t1;
 	long i;
@@ -111,7 +107,9 @@ static int loop(const char *op, const char *path, long n)
 			return 1;
 	} else if (!strcmp(op, "mprotect")) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
+		if (fd >= 0)
+			page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (page == MAP_FAILED) {
 			perror(path);
 			return 1;
 		}
@@ -141,7 +139,7 @@ static int loop(const char *op, const char *path, long n)
 				return 1;
 			}
 		} else if (!strcmp(op, "mprotect")) {
-			if (mprotect_once(fd)) {
+			if (mprotect_once(page, i)) {
 				perror("mprotect");
 				return 1;
 			}
@@ -160,6 +158,8 @@ static int loop(const char *op, const char *path, long n)
 		close(lfd);
 		unlink(path);
 	}
+	if (page != MAP_FAILED)
+		munmap(page, 4096);
 	if (fd >= 0)
 		close(fd);
 	printf("%.1f\n", (t1 - t0) / n);
