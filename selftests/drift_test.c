@@ -1,0 +1,809 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bulwark selftests - the drift rule
+ *
+ * A contained task (pid 1 of a pid namespace, or a task in a Docker
+ * container's cgroup) drops a program (a copy of the helper "true", a
+ * "#!" script) where it can write: /tmp, /dev/shm, a host directory bound
+ * into another place, a host file rewritten in place, a memfd, a tmpfs it
+ * mounted itself.  Running it (exec, "ld.so ./x", mmap or mprotect with
+ * PROT_EXEC) is refused with EPERM in enforce mode, allowed and counted in
+ * audit mode, allowed and not counted when off; each decision is logged
+ * with reason=drift.  Image and host files, host writes, host tasks, reads
+ * and "sh script" stay allowed, as does a runtime's sealed copy of itself.
+ */
+
+#include <elf.h>
+#include <sys/sendfile.h>
+#include <sys/statfs.h>
+#include <time.h>
+
+#include "common.h"
+
+#define COUNTER(name) SYSFS_DIR "/counters/" name
+#define CGROOT "/sys/fs/cgroup"
+#define CGROUP2_MAGIC 0x63677270
+#define CONTAINER_ID \
+	"d1f7d1f7d1f7d1f7d1f7d1f7d1f7d1f7d1f7d1f7d1f7d1f7d1f7d1f7d1f7d1f7"
+#define SCRIPT "#!/bin/sh\nexit 0\n"
+
+/* Exit status of a job whose exec failed (the errno is in the job). */
+#define EXEC_FAILED 100
+/* Exit status of ld.so when it cannot map the program. */
+#define LDSO_FAILED 127
+/* The report's rate limit is 10 lines in 5 s: one line per 0.6 s fits. */
+#define LOG_PACE_US 600000
+
+enum op {
+	OP_COPY,	/* copy_file(src, path) */
+	OP_SCRIPT,	/* writes SCRIPT into path, mode 0755 */
+	OP_EXEC,	/* execve(path) */
+	OP_EXEC_ARG,	/* execve(path, src) */
+	OP_MEMFD,	/* execveat() of a memfd copy of path */
+	OP_MEMFD_SEALED, /* the same, sealed against writes */
+	OP_LDSO,	/* execve(ld.so, path) */
+	OP_MMAP,	/* mmap(PROT_READ | PROT_EXEC) of path */
+	OP_MPROTECT,	/* mmap(PROT_READ), then mprotect(PROT_EXEC) */
+	OP_SH,		/* execve("/bin/sh", path) */
+	OP_READ,	/* open(O_RDONLY) and read() */
+	OP_OWN_TMPFS,	/* mounts a tmpfs on path, waits, runs path/prog */
+	OP_WRITE_KNOB,	/* writes src to drift_mode */
+};
+
+/**
+ * struct job - one operation, set up by the test, done by a child
+ */
+struct job {
+	enum op op;
+	char path[PATH_MAX];
+	char src[PATH_MAX];
+	/* cgroup.procs to join first, or "". */
+	char procs[PATH_MAX];
+	/* The operation's result: 0, or -1 and its errno. */
+	int ret;
+	int err;
+	/* OP_OWN_TMPFS: the child's pid on the host, and the handshake. */
+	int host_pid;
+	int ready;
+	int go;
+};
+
+static char ldso[PATH_MAX];
+
+/* The dynamic loader named by PT_INTERP of /proc/self/exe, into ldso. */
+static int find_ldso(void)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd, i, ret = -1;
+
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		goto out;
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) !=
+		    sizeof(ph))
+			goto out;
+		if (ph.p_type != PT_INTERP || ph.p_filesz >= sizeof(ldso))
+			continue;
+		if (pread(fd, ldso, ph.p_filesz, ph.p_offset) !=
+		    (ssize_t)ph.p_filesz)
+			goto out;
+		ldso[ph.p_filesz] = '\0';
+		ret = 0;
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+/* A memfd holding a copy of @path, sealed against writes if @seal; or -1. */
+static int memfd_copy(const char *path, bool seal)
+{
+	struct stat st;
+	int in, fd;
+
+	fd = memfd_create("payload", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || in < 0 || fstat(in, &st) ||
+	    sendfile(fd, in, NULL, st.st_size) != st.st_size ||
+	    (seal && fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
+						    F_SEAL_GROW |
+						    F_SEAL_WRITE)))
+		fd = -1;
+	if (in >= 0)
+		close(in);
+	return fd;
+}
+
+static int exec_failed(struct job *j)
+{
+	j->ret = -1;
+	j->err = errno;
+	return EXEC_FAILED;
+}
+
+/* Maps the first page of j->path; mprotect()s it executable if asked. */
+static int map_exec(struct job *j, bool mprot)
+{
+	void *p;
+	int fd;
+
+	fd = open(j->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return CTX_SETUP_FAILED;
+	p = mmap(NULL, 4096, mprot ? PROT_READ : PROT_READ | PROT_EXEC,
+		 MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		if (mprot)
+			return CTX_SETUP_FAILED;
+		j->ret = -1;
+		j->err = errno;
+		return 0;
+	}
+	if (mprot) {
+		j->ret = mprotect(p, 4096, PROT_READ | PROT_EXEC);
+		j->err = errno;
+	}
+	munmap(p, 4096);
+	return 0;
+}
+
+/* Waits up to 10 s for *@flag. */
+static bool wait_flag(int *flag)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (__atomic_load_n(flag, __ATOMIC_ACQUIRE))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Mounts a tmpfs on j->path in a new mount namespace, then runs prog. */
+static int own_tmpfs(struct job *j)
+{
+	char *const envp[] = { NULL };
+	char prog[PATH_MAX + 8];
+	char *argv[] = { prog, NULL };
+	char self[32];
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", j->path, "tmpfs", 0, "mode=0755") ||
+	    readlink("/proc/self", self, sizeof(self) - 1) <= 0)
+		return CTX_SETUP_FAILED;
+	/* /proc is the host's: its "self" is the host's pid. */
+	j->host_pid = atoi(self);
+	__atomic_store_n(&j->ready, 1, __ATOMIC_RELEASE);
+	if (!wait_flag(&j->go))
+		return CTX_SETUP_FAILED;
+	snprintf(prog, sizeof(prog), "%s/prog", j->path);
+	execve(prog, argv, envp);
+	return exec_failed(j);
+}
+
+/* In the child: does @arg's operation. */
+static int do_job(void *arg)
+{
+	struct job *j = arg;
+	char *const envp[] = { NULL };
+	char *argv[] = { j->path, NULL, NULL };
+	char buf[16];
+	int fd;
+
+	if (j->procs[0] && write_file(j->procs, 0, "0", 1) != 1)
+		return CTX_SETUP_FAILED;
+	switch (j->op) {
+	case OP_COPY:
+		return copy_file(j->src, j->path) ? CTX_SETUP_FAILED : 0;
+	case OP_SCRIPT:
+		fd = open(j->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0755);
+		if (fd < 0 || write(fd, SCRIPT, strlen(SCRIPT)) !=
+				      (ssize_t)strlen(SCRIPT))
+			return CTX_SETUP_FAILED;
+		close(fd);
+		return 0;
+	case OP_EXEC_ARG:
+		argv[1] = j->src;
+		/* fall through */
+	case OP_EXEC:
+		execve(j->path, argv, envp);
+		return exec_failed(j);
+	case OP_MEMFD:
+	case OP_MEMFD_SEALED:
+		fd = memfd_copy(j->path, j->op == OP_MEMFD_SEALED);
+		if (fd < 0)
+			return CTX_SETUP_FAILED;
+		syscall(__NR_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+		return exec_failed(j);
+	case OP_LDSO:
+		argv[0] = ldso;
+		argv[1] = j->path;
+		execve(ldso, argv, envp);
+		return exec_failed(j);
+	case OP_MMAP:
+		return map_exec(j, false);
+	case OP_MPROTECT:
+		return map_exec(j, true);
+	case OP_SH:
+		argv[0] = "sh";
+		argv[1] = j->path;
+		execve("/bin/sh", argv, envp);
+		return exec_failed(j);
+	case OP_READ:
+		fd = open(j->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || read(fd, buf, sizeof(buf)) != sizeof(buf)) {
+			j->ret = -1;
+			j->err = errno;
+		}
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	case OP_OWN_TMPFS:
+		return own_tmpfs(j);
+	case OP_WRITE_KNOB:
+		j->ret = write_knob("drift_mode", j->src) < 0 ? -1 : 0;
+		j->err = errno;
+		return 0;
+	}
+	return CTX_SETUP_FAILED;
+}
+
+FIXTURE(drift)
+{
+	char dir[PATH_MAX];
+	char helper[PATH_MAX];
+	char cgroup[PATH_MAX];
+	bool made_docker;
+	char shm[PATH_MAX];
+	struct job *j;
+};
+
+FIXTURE_VARIANT(drift)
+{
+	/* Contained by a Docker container's cgroup, else by a pid namespace. */
+	bool cgroup;
+	int mode;
+};
+
+FIXTURE_VARIANT_ADD(drift, pidns_off)
+{
+	.mode = 0,
+};
+
+FIXTURE_VARIANT_ADD(drift, pidns_audit)
+{
+	.mode = 1,
+};
+
+FIXTURE_VARIANT_ADD(drift, pidns_enforce)
+{
+	.mode = 2,
+};
+
+FIXTURE_VARIANT_ADD(drift, cgroup_off)
+{
+	.cgroup = true,
+	.mode = 0,
+};
+
+FIXTURE_VARIANT_ADD(drift, cgroup_audit)
+{
+	.cgroup = true,
+	.mode = 1,
+};
+
+FIXTURE_VARIANT_ADD(drift, cgroup_enforce)
+{
+	.cgroup = true,
+	.mode = 2,
+};
+
+FIXTURE_SETUP(drift)
+{
+	const char *why = module_unavailable(false);
+	struct statfs sfs;
+
+	if (why)
+		SKIP(return, "%s", why);
+	ensure_loaded(_metadata);
+	if (access(SYSCTL_DIR "/drift_mode", F_OK))
+		SKIP(return, "this bulwark has no drift rule");
+	ASSERT_EQ(0, find_ldso());
+	ASSERT_EQ(0, helper_path(self->helper, sizeof(self->helper)));
+	self->j = shared_alloc(sizeof(*self->j));
+	ASSERT_NE(NULL, self->j);
+	if (variant->cgroup) {
+		if (statfs(CGROOT, &sfs) || sfs.f_type != CGROUP2_MAGIC)
+			SKIP(return, "no cgroup2 hierarchy on " CGROOT);
+		self->made_docker = !mkdir(CGROOT "/docker", 0755);
+		ASSERT_TRUE(self->made_docker || errno == EEXIST);
+		snprintf(self->cgroup, sizeof(self->cgroup),
+			 CGROOT "/docker/" CONTAINER_ID);
+		ASSERT_TRUE(!mkdir(self->cgroup, 0755) || errno == EEXIST);
+	}
+	strcpy(self->dir, "/tmp/bulwark-drift.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->shm, sizeof(self->shm), "/dev/shm/bulwark-drift.%d",
+		 getpid());
+	/* Bind mounts made by a test stay in its own mount namespace. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	set_knob(_metadata, "miner_mode", 0);
+	set_knob(_metadata, "drift_mode", variant->mode);
+}
+
+FIXTURE_TEARDOWN_PARENT(drift)
+{
+	char cmd[PATH_MAX + 16];
+
+	if (module_loaded()) {
+		EXPECT_LT(0, write_knob("miner_mode", "2"));
+		EXPECT_LT(0, write_knob("drift_mode", "1"));
+	}
+	if (self->dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
+		EXPECT_EQ(0, system(cmd));
+	}
+	if (self->shm[0])
+		unlink(self->shm);
+	if (self->cgroup[0])
+		EXPECT_EQ(0, rmdir(self->cgroup));
+	if (self->made_docker)
+		rmdir(CGROOT "/docker");
+}
+
+/* Joins @dir and @name into @buf (PATH_MAX bytes). */
+static void join(char *buf, const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	memcpy(buf, dir, n);
+	buf[n] = '/';
+	memcpy(buf + n + 1, name, strlen(name) + 1);
+}
+
+/* Runs @op on @path (@src) in the variant's container, or on the host. */
+static int run(FIXTURE_DATA(drift) *self,
+	       const FIXTURE_VARIANT(drift) *variant, bool contained,
+	       enum op op, const char *path, const char *src)
+{
+	struct job *j = self->j;
+
+	memset(j, 0, sizeof(*j));
+	j->op = op;
+	snprintf(j->path, sizeof(j->path), "%s", path);
+	snprintf(j->src, sizeof(j->src), "%s", src ? src : "");
+	if (contained && variant->cgroup)
+		join(j->procs, self->cgroup, "cgroup.procs");
+	if (contained && !variant->cgroup)
+		return run_in_context(CTX_PIDNS, do_job, j);
+	return run_in_context(CTX_HOST, do_job, j);
+}
+
+/* A contained task copies the helper to @path. */
+static void drop(struct __test_metadata *const _metadata,
+		 FIXTURE_DATA(drift) *self,
+		 const FIXTURE_VARIANT(drift) *variant, const char *path)
+{
+	ASSERT_EQ(0, run(self, variant, true, OP_COPY, path, self->helper));
+}
+
+static int kmsg_mark(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Has a contained task do @op on @path, which is drifted, and checks the
+ * variant's outcome: refused (@denied_status, and -1 with EPERM when the
+ * call's result is the test's), counted and logged as op=@log_op with
+ * @needle in the line; allowed, counted and logged in audit mode; allowed
+ * and not counted when off.
+ */
+static void check_judged(struct __test_metadata *const _metadata,
+			 FIXTURE_DATA(drift) *self,
+			 const FIXTURE_VARIANT(drift) *variant, enum op op,
+			 const char *path, const char *log_op,
+			 const char *needle, int denied_status)
+{
+	unsigned long long blocked, audited;
+	char line[128];
+	int status, kfd;
+
+	usleep(LOG_PACE_US);
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	kfd = kmsg_mark();
+	ASSERT_LE(0, kfd);
+	status = run(self, variant, true, op, path, NULL);
+	ASSERT_NE(CTX_SETUP_FAILED, status);
+	snprintf(line, sizeof(line), "action=%s op=%s reason=drift ",
+		 variant->mode == 2 ? "deny" : "audit", log_op);
+	if (variant->mode == 2) {
+		EXPECT_EQ(denied_status, status)
+		{
+			TH_LOG("%s: status %d, ret %d, errno %d", path, status,
+			       self->j->ret, self->j->err);
+		}
+		if (denied_status != LDSO_FAILED) {
+			EXPECT_EQ(-1, self->j->ret);
+			EXPECT_EQ(EPERM, self->j->err);
+		}
+		EXPECT_EQ(blocked + 1,
+			  counter(_metadata, COUNTER("drift_blocked")));
+		EXPECT_EQ(audited, counter(_metadata, COUNTER("drift_audited")));
+	} else {
+		EXPECT_EQ(0, status)
+		{
+			TH_LOG("%s: status %d, ret %d, errno %d", path, status,
+			       self->j->ret, self->j->err);
+		}
+		EXPECT_EQ(0, self->j->ret);
+		EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
+		EXPECT_EQ(audited + (variant->mode == 1),
+			  counter(_metadata, COUNTER("drift_audited")));
+	}
+	if (variant->mode) {
+		EXPECT_TRUE(kmsg_find_both(kfd, line, needle))
+		{
+			TH_LOG("no \"%s\" line for %s", line, needle);
+		}
+	} else {
+		EXPECT_FALSE(kmsg_find_both(kfd, "reason=drift", needle));
+	}
+	close(kfd);
+}
+
+/* @op on @path by a contained task (or the host) is allowed, uncounted. */
+static void check_allowed(struct __test_metadata *const _metadata,
+			  FIXTURE_DATA(drift) *self,
+			  const FIXTURE_VARIANT(drift) *variant,
+			  bool contained, enum op op, const char *path)
+{
+	unsigned long long blocked, audited;
+	int status;
+
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	status = run(self, variant, contained, op, path, NULL);
+	EXPECT_EQ(0, status)
+	{
+		TH_LOG("%s: status %d, ret %d, errno %d", path, status,
+		       self->j->ret, self->j->err);
+	}
+	EXPECT_EQ(0, self->j->ret);
+	EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
+	EXPECT_EQ(audited, counter(_metadata, COUNTER("drift_audited")));
+}
+
+/* Refused by EXEC_FAILED with EPERM. */
+static void check_exec(struct __test_metadata *const _metadata,
+		       FIXTURE_DATA(drift) *self,
+		       const FIXTURE_VARIANT(drift) *variant, enum op op,
+		       const char *path, const char *needle)
+{
+	check_judged(_metadata, self, variant, op, path, "exec", needle,
+		     EXEC_FAILED);
+}
+
+TEST_F(drift, copy_in_tmp)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "x");
+	drop(_metadata, self, variant, x);
+	check_exec(_metadata, self, variant, OP_EXEC, x, x);
+}
+
+TEST_F(drift, dropped_through_host_dir)
+{
+	char host[PATH_MAX], vol[PATH_MAX], in_vol[PATH_MAX], x[PATH_MAX];
+
+	join(host, self->dir, "hostdir");
+	join(vol, self->dir, "volume");
+	join(in_vol, vol, "x");
+	join(x, host, "x");
+	ASSERT_EQ(0, mkdir(host, 0755));
+	ASSERT_EQ(0, mkdir(vol, 0755));
+	ASSERT_EQ(0, mount(host, vol, NULL, MS_BIND, NULL));
+	drop(_metadata, self, variant, in_vol);
+	check_exec(_metadata, self, variant, OP_EXEC, in_vol, in_vol);
+	/* The same inode, by its host path. */
+	check_exec(_metadata, self, variant, OP_EXEC, x, x);
+}
+
+TEST_F(drift, host_file_rewritten)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "hostbin");
+	ASSERT_EQ(0, copy_file(self->helper, x));
+	check_allowed(_metadata, self, variant, true, OP_EXEC, x);
+	/* O_WRONLY | O_CREAT | O_TRUNC, same bytes. */
+	drop(_metadata, self, variant, x);
+	check_exec(_metadata, self, variant, OP_EXEC, x, x);
+	/* The host still runs it. */
+	check_allowed(_metadata, self, variant, false, OP_EXEC, x);
+}
+
+TEST_F(drift, dev_shm)
+{
+	drop(_metadata, self, variant, self->shm);
+	check_exec(_metadata, self, variant, OP_EXEC, self->shm, self->shm);
+}
+
+TEST_F(drift, unsealed_memfd)
+{
+	/* A copy of a host file: a memfd is drifted whatever it holds. */
+	check_exec(_metadata, self, variant, OP_MEMFD, self->helper,
+		   "memfd:payload");
+}
+
+TEST_F(drift, sealed_memfd_of_dropped_file)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "x");
+	drop(_metadata, self, variant, x);
+	check_exec(_metadata, self, variant, OP_MEMFD_SEALED, x,
+		   "memfd:payload");
+}
+
+TEST_F(drift, sealed_memfd_of_host_file)
+{
+	/* Sealed, but not the program the task runs. */
+	check_exec(_metadata, self, variant, OP_MEMFD_SEALED, self->helper,
+		   "memfd:payload");
+}
+
+TEST_F(drift, runtime_clone_of_itself)
+{
+	unsigned long long blocked, audited;
+	char clone[PATH_MAX], *slash;
+	int status;
+
+	strcpy(clone, self->helper);
+	slash = strrchr(clone, '/');
+	strcpy(slash + 1, "selfclone");
+	ASSERT_EQ(0, access(clone, X_OK));
+	/* Sealed with F_SEAL_WRITE, identical to /proc/self/exe: allowed. */
+	check_allowed(_metadata, self, variant, true, OP_EXEC, clone);
+
+	/* Without F_SEAL_WRITE it could change after the check: judged. */
+	usleep(LOG_PACE_US);
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	status = run(self, variant, true, OP_EXEC_ARG, clone, "nowrite");
+	if (variant->mode == 2) {
+		EXPECT_EQ(EPERM, status);
+		EXPECT_EQ(blocked + 1,
+			  counter(_metadata, COUNTER("drift_blocked")));
+	} else {
+		EXPECT_EQ(0, status);
+		EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
+	}
+	EXPECT_EQ(audited + (variant->mode == 1),
+		  counter(_metadata, COUNTER("drift_audited")));
+}
+
+TEST_F(drift, ldso_of_dropped_file)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "x");
+	drop(_metadata, self, variant, x);
+	check_judged(_metadata, self, variant, OP_LDSO, x, "mmap", x,
+		     LDSO_FAILED);
+}
+
+TEST_F(drift, mmap_exec_of_dropped_file)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "x");
+	drop(_metadata, self, variant, x);
+	check_judged(_metadata, self, variant, OP_MMAP, x, "mmap", x, 0);
+}
+
+TEST_F(drift, mprotect_exec_of_dropped_file)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "x");
+	drop(_metadata, self, variant, x);
+	check_judged(_metadata, self, variant, OP_MPROTECT, x, "mprotect", x,
+		     0);
+}
+
+TEST_F(drift, dropped_script)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "script");
+	ASSERT_EQ(0, run(self, variant, true, OP_SCRIPT, x, NULL));
+	/* "sh script" reads it: allowed. */
+	check_allowed(_metadata, self, variant, true, OP_SH, x);
+	/* Run by its path, the script itself is judged. */
+	check_exec(_metadata, self, variant, OP_EXEC, x, x);
+}
+
+TEST_F(drift, tmpfs_mounted_by_container)
+{
+	unsigned long long blocked, audited;
+	char mnt[PATH_MAX], x[PATH_MAX + 64];
+	struct job *j = self->j;
+	pid_t pid;
+	int status;
+
+	join(mnt, self->dir, "mnt");
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	usleep(LOG_PACE_US);
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	memset(j, 0, sizeof(*j));
+	j->op = OP_OWN_TMPFS;
+	strcpy(j->path, mnt);
+	if (variant->cgroup)
+		join(j->procs, self->cgroup, "cgroup.procs");
+	pid = spawn_in_context(variant->cgroup ? CTX_HOST : CTX_PIDNS, do_job,
+			       j);
+	ASSERT_LE(0, pid);
+	EXPECT_TRUE(wait_flag(&j->ready));
+	/* The host writes the program there: only the mount is the task's. */
+	snprintf(x, sizeof(x), "/proc/%d/root%s/prog", j->host_pid, mnt);
+	EXPECT_EQ(0, copy_file(self->helper, x))
+	{
+		TH_LOG("%s: %s", x, strerror(errno));
+	}
+	__atomic_store_n(&j->go, 1, __ATOMIC_RELEASE);
+	status = wait_context(pid);
+	if (variant->mode == 2) {
+		EXPECT_EQ(EXEC_FAILED, status);
+		EXPECT_EQ(-1, j->ret);
+		EXPECT_EQ(EPERM, j->err);
+		EXPECT_EQ(blocked + 1,
+			  counter(_metadata, COUNTER("drift_blocked")));
+	} else {
+		EXPECT_EQ(0, status);
+		EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
+	}
+	EXPECT_EQ(audited + (variant->mode == 1),
+		  counter(_metadata, COUNTER("drift_audited")));
+}
+
+TEST_F(drift, host_binary_allowed)
+{
+	check_allowed(_metadata, self, variant, true, OP_EXEC, "/bin/true");
+	check_allowed(_metadata, self, variant, true, OP_EXEC, self->helper);
+}
+
+TEST_F(drift, host_written_file_allowed)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "x");
+	ASSERT_EQ(0, copy_file(self->helper, x));
+	check_allowed(_metadata, self, variant, true, OP_EXEC, x);
+	check_allowed(_metadata, self, variant, true, OP_MMAP, x);
+	check_allowed(_metadata, self, variant, true, OP_LDSO, x);
+}
+
+TEST_F(drift, host_runs_dropped_file)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "x");
+	drop(_metadata, self, variant, x);
+	check_allowed(_metadata, self, variant, false, OP_EXEC, x);
+	check_allowed(_metadata, self, variant, false, OP_MMAP, x);
+}
+
+TEST_F(drift, contained_read_of_dropped_file)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "x");
+	drop(_metadata, self, variant, x);
+	check_allowed(_metadata, self, variant, true, OP_READ, x);
+}
+
+TEST_F(drift, recreated_by_host)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "x");
+	drop(_metadata, self, variant, x);
+	ASSERT_EQ(0, unlink(x));
+	ASSERT_EQ(0, copy_file(self->helper, x));
+	check_allowed(_metadata, self, variant, true, OP_EXEC, x);
+}
+
+/* --- drift_mode: bad values and contained writers --------------------- */
+
+FIXTURE(knob)
+{
+	char cgroup[PATH_MAX];
+	bool made_docker;
+};
+
+FIXTURE_SETUP(knob)
+{
+	const char *why = module_unavailable(false);
+
+	if (why)
+		SKIP(return, "%s", why);
+	ensure_loaded(_metadata);
+	if (access(SYSCTL_DIR "/drift_mode", F_OK))
+		SKIP(return, "this bulwark has no drift rule");
+}
+
+FIXTURE_TEARDOWN_PARENT(knob)
+{
+	if (module_loaded())
+		EXPECT_LT(0, write_knob("drift_mode", "1"));
+	if (self->cgroup[0])
+		EXPECT_EQ(0, rmdir(self->cgroup));
+	if (self->made_docker)
+		rmdir(CGROOT "/docker");
+}
+
+TEST_F(knob, out_of_range)
+{
+	static const char *const bad[] = { "3\n", "-1\n", "x\n", "3" };
+	unsigned int i, m;
+
+	for (m = 0; m <= 2; m++) {
+		set_knob(_metadata, "drift_mode", m);
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			EXPECT_EQ(-1, write_knob("drift_mode", bad[i]));
+			EXPECT_EQ(EINVAL, errno)
+			{
+				TH_LOG("writing \"%s\": %s", bad[i],
+				       strerror(errno));
+			}
+			EXPECT_EQ(m, get_knob(_metadata, "drift_mode"));
+		}
+	}
+}
+
+TEST_F(knob, contained_writer)
+{
+	struct job *j = shared_alloc(sizeof(*j));
+
+	ASSERT_NE(NULL, j);
+	set_knob(_metadata, "drift_mode", 1);
+	j->op = OP_WRITE_KNOB;
+	strcpy(j->src, "0\n");
+	ASSERT_EQ(0, run_in_context(CTX_PIDNS, do_job, j));
+	EXPECT_EQ(-1, j->ret);
+	EXPECT_EQ(EPERM, j->err);
+	EXPECT_EQ(1ULL, get_knob(_metadata, "drift_mode"));
+
+	self->made_docker = !mkdir(CGROOT "/docker", 0755);
+	snprintf(self->cgroup, sizeof(self->cgroup),
+		 CGROOT "/docker/" CONTAINER_ID);
+	ASSERT_TRUE(!mkdir(self->cgroup, 0755) || errno == EEXIST);
+	j->ret = 0;
+	j->err = 0;
+	join(j->procs, self->cgroup, "cgroup.procs");
+	ASSERT_EQ(0, run_in_context(CTX_HOST, do_job, j));
+	EXPECT_EQ(-1, j->ret);
+	EXPECT_EQ(EPERM, j->err);
+	EXPECT_EQ(1ULL, get_knob(_metadata, "drift_mode"));
+}
+
+TEST_HARNESS_MAIN

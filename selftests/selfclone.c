@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * selfclone [write|nowrite]: what runc does at start-up.  Copies its own
+ * /proc/self/exe into a memfd, seals it (with F_SEAL_WRITE unless told
+ * "nowrite") and executes the memfd with the argument "child", which
+ * makes the copy exit 0 at once.  Exits with the errno of a failed exec
+ * (EPERM when refused), or 100 when the memfd cannot be made.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define SETUP_FAILED 100
+
+int main(int argc, char **argv)
+{
+	char *child_argv[] = { argv[0], "child", NULL };
+	char *const envp[] = { NULL };
+	int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW;
+	struct stat st;
+	int in, fd;
+
+	if (argc > 1 && !strcmp(argv[1], "child"))
+		return 0;
+	if (argc < 2 || strcmp(argv[1], "nowrite"))
+		seals |= F_SEAL_WRITE;
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	fd = memfd_create("runc_cloned:/proc/self/exe",
+			  MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (in < 0 || fd < 0 || fstat(in, &st) ||
+	    sendfile(fd, in, NULL, st.st_size) != st.st_size ||
+	    fcntl(fd, F_ADD_SEALS, seals))
+		return SETUP_FAILED;
+	close(in);
+	syscall(__NR_execveat, fd, "", child_argv, envp, AT_EMPTY_PATH);
+	return errno;
+}
