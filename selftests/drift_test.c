@@ -768,7 +768,7 @@ TEST_F(knob, out_of_range)
 
 	for (m = 0; m <= 2; m++) {
 		set_knob(_metadata, "drift_mode", m);
-		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
 			EXPECT_EQ(-1, write_knob("drift_mode", bad[i]));
 			EXPECT_EQ(EINVAL, errno)
 			{

@@ -884,8 +884,6 @@ FIXTURE_SETUP(fuse)
 
 FIXTURE_TEARDOWN_PARENT(fuse)
 {
-	if (self->release[1] > 0)
-		close(self->release[1]);
 	if (self->mounted)
 		EXPECT_EQ(0, umount2(self->mnt, MNT_DETACH));
 	if (self->server > 0) {
@@ -972,9 +970,11 @@ TEST_F_TIMEOUT(fuse, rmmod_while_hash_stalls, MODULE_TIMEOUT)
 	snprintf(j->path, sizeof(j->path), "%s", self->path);
 	exec_pid = spawn_in_context(CTX_PIDNS, do_job, j);
 	ASSERT_LE(0, exec_pid);
-	for (i = 0; i < 1000 && !__atomic_load_n(self->stalled,
-						  __ATOMIC_ACQUIRE); i++)
+	for (i = 0; i < 1000; i++) {
+		if (__atomic_load_n(self->stalled, __ATOMIC_ACQUIRE))
+			break;
 		usleep(10000);
+	}
 	ASSERT_EQ(1, *self->stalled)
 	{
 		TH_LOG("the server was never asked for byte %zu",
