@@ -858,23 +858,125 @@ t_mode_rule() {
 	echo "$before" >"$SYSCTL/${rule}_mode"
 }
 
-# A module without the rule: a clear error, and no shell error.
+# old_root DIR RULE: a copy, under DIR, of the loaded bulwark's sysctls,
+# version and counters as a module older than RULE shows them: no
+# RULE_mode, no RULE_* counters.  bulwarkctl reads it with BULWARK_ROOT.
+old_root() {
+	r=$1
+	rm -rf "$r"
+	mkdir -p "$r/proc/sys/kernel/bulwark" "$r/sys/kernel/bulwark/counters" || return 1
+	cat /sys/kernel/bulwark/version >"$r/sys/kernel/bulwark/version"
+	for f in "$SYSCTL"/*; do
+		[ "${f##*/}" != "$2_mode" ] || continue
+		cat "$f" >"$r/proc/sys/kernel/bulwark/${f##*/}"
+	done
+	for f in "$COUNTERS"/*; do
+		case ${f##*/} in
+		"$2"_*) continue ;;
+		esac
+		cat "$f" >"$r/sys/kernel/bulwark/counters/${f##*/}"
+	done
+}
+
+# A module without the rule (an upgrade not loaded yet), shown by a copy
+# of bulwark's files without it: mode RULE is a clear error, and no shell
+# error; status says so; metrics have no gauge for it.
 t_mode_absent() {
 	rule=$1
+	r=$W/oldroot
+	old_root "$r" "$rule" || return 1
 	rc=0
-	ctl mode "$rule" audit || rc=$?
+	BULWARK_ROOT=$r sh "$CTL" mode "$rule" audit >"$W/out" 2>"$W/err" || rc=$?
 	expect_status "$rc" 1 "this bulwark has no $rule rule" || return 1
 	if grep -q "not found\|parameter not set\|unexpected" "$W/err"; then
 		show
 		return 1
 	fi
-	ctl status || { show; return 1; }
+	[ ! -e "$r/proc/sys/kernel/bulwark/${rule}_mode" ] || {
+		echo "mode $rule created ${rule}_mode in the copy"
+		return 1
+	}
+	BULWARK_ROOT=$r sh "$CTL" status >"$W/out" 2>"$W/err" || { show; return 1; }
 	grep -q "^  ${rule}_mode *(not in this module)\$" "$W/out" || { show; return 1; }
-	ctl metrics || { show; return 1; }
-	if grep -q "^bulwark_${rule}_mode " "$W/out"; then
-		echo "metrics show a mode of a rule the module does not have"
+	BULWARK_ROOT=$r sh "$CTL" metrics >"$W/out" 2>"$W/err" || { show; return 1; }
+	if grep -q "^bulwark_${rule}_" "$W/out"; then
+		echo "metrics show a mode or counter of a rule the module does not have"
+		show
 		return 1
 	fi
+	grep -q "^bulwark_miner_mode " "$W/out" || { show; return 1; }
+}
+
+# --- tests: the drift rule's effect -----------------------------------------------
+
+# drift_run DIR: in a new pid namespace (contained, scope 1), copy
+# /bin/true into DIR with one byte appended (a hash on no list) and run
+# the copy; status in $W/drift.rc, stderr in $W/err.
+drift_run() {
+	rc=0
+	# shellcheck disable=SC2016 # expanded by the contained shell
+	unshare -p -f --mount-proc sh -c \
+		'cp /bin/true "$1/x" && echo >>"$1/x" && chmod 0755 "$1/x" && "$1/x"' \
+		sh "$1" 2>"$W/err" || rc=$?
+	echo "$rc" >"$W/drift.rc"
+}
+
+# mode drift enforce: a contained task may not run what it wrote itself
+# (EPERM, drift_blocked, the log line); audit runs it and counts it; off
+# runs it and counts nothing.  The host runs the same file.
+t_drift_effect() {
+	d=$W/drift
+	mkdir -p "$d"
+	mount -t tmpfs -o mode=0755 tmpfs "$d" || return 1
+	bad=0
+	ctl mode drift enforce || { show; umount "$d"; return 1; }
+	sleep 6
+	blocked=$(counter drift_blocked)
+	drift_run "$d"
+	if [ "$(cat "$W/drift.rc")" -eq 0 ]; then
+		echo "enforce: the container ran a file it wrote"
+		bad=1
+	elif ! grep -q "Operation not permitted" "$W/err"; then
+		echo "enforce: not EPERM:"
+		cat "$W/err"
+		bad=1
+	fi
+	[ "$(counter drift_blocked)" -gt "$blocked" ] || {
+		echo "enforce: drift_blocked stayed at $blocked"
+		bad=1
+	}
+	dmesg | grep -F "bulwark: action=deny op=exec reason=drift" |
+		grep -qF "path=\"$d/x\"" || {
+		echo "enforce: no 'action=deny op=exec reason=drift ... path=\"$d/x\"' in the kernel log"
+		dmesg | grep bulwark | tail -n 5
+		bad=1
+	}
+	"$d/x" || { echo "the host could not run $d/x"; bad=1; }
+	ctl mode drift audit || { show; umount "$d"; return 1; }
+	audited=$(counter drift_audited)
+	drift_run "$d"
+	[ "$(cat "$W/drift.rc")" -eq 0 ] || {
+		echo "audit: the contained run failed:"
+		cat "$W/err"
+		bad=1
+	}
+	[ "$(counter drift_audited)" -gt "$audited" ] || {
+		echo "audit: drift_audited stayed at $audited"
+		bad=1
+	}
+	ctl mode drift off || { show; umount "$d"; return 1; }
+	audited=$(counter drift_audited)
+	blocked=$(counter drift_blocked)
+	drift_run "$d"
+	[ "$(cat "$W/drift.rc")" -eq 0 ] || { echo "off: the contained run failed"; bad=1; }
+	if [ "$(counter drift_audited)" != "$audited" ] ||
+		[ "$(counter drift_blocked)" != "$blocked" ]; then
+		echo "off: the drift counters moved"
+		bad=1
+	fi
+	put_back
+	umount "$d" || bad=1
+	[ "$bad" -eq 0 ]
 }
 
 # --- tests: the modes of /etc/default/bulwark, through apply-policy ----------------
@@ -894,11 +996,11 @@ mode_var() {
 	echo "BULWARK_$(echo "$1" | tr '[:lower:]' '[:upper:]')_MODE"
 }
 
-# BULWARK_<RULE>_MODE=off|audit|enforce sets the mode of every rule the
-# module has, and the closing line says so.
+# BULWARK_<RULE>_MODE=off|audit|enforce sets the mode of every rule, and
+# the closing line says so.
 t_apply_modes() {
 	for rule in miner keys persist escape drift; do
-		[ -e "$SYSCTL/${rule}_mode" ] || continue
+		[ -e "$SYSCTL/${rule}_mode" ] || { echo "no ${rule}_mode"; return 1; }
 		for m in off:0 audit:1 enforce:2; do
 			rc=0
 			apply_policy "$(mode_var "$rule")=${m%:*}" || rc=$?
@@ -952,23 +1054,6 @@ t_apply_mode_bad() {
 			return 1
 		}
 	done
-}
-
-# A module without the rule (an upgrade not rebooted into): its mode is
-# ignored with a warning, and the rest of the policy is applied.
-t_apply_mode_absent() {
-	rule=$1
-	rc=0
-	apply_policy "$(mode_var "$rule")=audit" || rc=$?
-	expect_ok "$rc" || return 1
-	grep -q "warning: the loaded bulwark has no $rule rule: $(mode_var "$rule")=audit is ignored" \
-		"$W/out" || { show; return 1; }
-	grep -q "policy in force:" "$W/out" || { show; return 1; }
-	if grep -q "${rule}_mode=" "$W/out"; then
-		echo "the closing line shows a mode of a rule the module does not have"
-		show
-		return 1
-	fi
 }
 
 # --- tests: permissions, module not loaded ----------------------------------------------------
@@ -1503,22 +1588,16 @@ check "load: a bad line is named, nothing changes" t_load_bad_line
 check "load: missing file or directory is an error, nothing changes" t_load_missing_file
 check "load: 100000 entries" t_load_large
 for rule in escape drift; do
-	if [ -e "$SYSCTL/${rule}_mode" ]; then
-		check "mode $rule off|audit|enforce: the sysctl, status, metrics and the $rule counters" \
-			t_mode_rule "$rule"
-	else
-		check "mode $rule: this bulwark has no $rule rule: a clear error; status and metrics say so" \
-			t_mode_absent "$rule"
-	fi
+	check "mode $rule off|audit|enforce: the sysctl, status, metrics and the $rule counters" \
+		t_mode_rule "$rule"
 done
+check "mode drift: a module without the drift rule: a clear error; status and metrics say so" \
+	t_mode_absent drift
+check "drift: a contained run of a file it wrote: refused in enforce (log, drift_blocked), counted in audit, allowed off" \
+	t_drift_effect
 check "apply-policy: BULWARK_<RULE>_MODE off|audit|enforce sets each rule's mode" t_apply_modes
 check "apply-policy: a bad mode or BULWARK_LOCK is refused, named, and changes nothing" \
 	t_apply_mode_bad
-for rule in persist escape drift; do
-	[ ! -e "$SYSCTL/${rule}_mode" ] || continue
-	check "apply-policy: without the $rule rule, $(mode_var "$rule") is ignored with a warning" \
-		t_apply_mode_absent "$rule"
-done
 if make_containers 2>"$W/mk.err"; then
 	check "exempt add --container: every runtime's cgroup form, by a prefix, one write session each; exempt list" \
 		t_exempt_add_forms
