@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo-guest.sh - the guest half of `make demo` (scripts/demo.sh boots the
-# VM): replays four attacks on an exposed Docker host, first with bulwark in
+# VM): replays five attacks on an exposed Docker host, first with bulwark in
 # audit mode, then in enforce mode, and writes a report.
 #
 # Usage, as root in a throw-away test VM, from the repository's root:
@@ -15,12 +15,15 @@
 # Progress lines start with "demo: ".  The attacks go through the Docker
 # API on tcp://127.0.0.1:2375, as they do on hosts that expose it:
 #   miner    a container copies a blocklisted binary to /tmp and runs it;
+#   new miner  the same miner with one byte appended (its hash is on no
+#            list): the miner rule lets it through, the drift rule does
+#            not, since the container wrote the file itself;
 #   ssh key  a container started with the host's / on /mnt appends the
 #            attacker's key to the host's /root/.ssh/authorized_keys;
 #   root user  the same, chrooted into the host's /, adds a second root
 #            account to /etc/passwd;
 #   cron job   and drops a job in the host's /etc/cron.d.
-# Exit status: 0 when enforce mode stopped all four, 1 otherwise, 2 when
+# Exit status: 0 when enforce mode stopped all five, 1 otherwise, 2 when
 # the demo could not run.
 
 set -eu
@@ -130,18 +133,21 @@ chmod 0700 /root/.ssh
 printf '%s\n' "$ADMIN_KEY" >"$KEYS"
 persist_rule=yes
 [ -e /sys/kernel/security/bulwark/persist_paths ] || persist_rule=no
+drift_rule=yes
+[ -e /proc/sys/kernel/bulwark/drift_mode ] || drift_rule=no
 # The host's accounts and cron, put back after each round.
 cp /etc/passwd "$W/passwd.orig"
 mkdir -p /etc/cron.d
 
 # --- the attacks ----------------------------------------------------------------------
 
-# run_attacks MODE: the four attacks; results in $W/MODE.*.
+# run_attacks MODE: the five attacks; results in $W/MODE.*.
 run_attacks() {
 	mode=$1
 	$CTL mode miner "$mode" >/dev/null
 	$CTL mode keys "$mode" >/dev/null
 	[ "$persist_rule" = no ] || $CTL mode persist "$mode" >/dev/null
+	[ "$drift_rule" = no ] || $CTL mode drift "$mode" >/dev/null
 	# bulwark's log lines are limited to 10 every 5 s: start a new window.
 	sleep 6
 	echo "demo: mark $mode" >/dev/kmsg
@@ -152,6 +158,13 @@ run_attacks() {
 		sh -c 'cp /opt/xmrig /tmp/xmrig && /tmp/xmrig' \
 		>"$W/$mode.miner.out" 2>&1 || rc=$?
 	echo "$rc" >"$W/$mode.miner.rc"
+
+	progress "$mode mode: a container drops a new build of the miner (one byte more, a hash on no list) in /tmp and runs it"
+	rc=0
+	$DOCKER run --rm --network none "$IMG" \
+		sh -c 'cp /opt/xmrig /tmp/xmrig && echo >>/tmp/xmrig && /tmp/xmrig' \
+		>"$W/$mode.drift.out" 2>&1 || rc=$?
+	echo "$rc" >"$W/$mode.drift.rc"
 
 	progress "$mode mode: a container with the host's / mounted adds an SSH key for root"
 	rc=0
@@ -196,8 +209,8 @@ run_attacks() {
 	dmesg | sed -n "/demo: mark $mode\$/,\$p" | grep 'bulwark: action=' |
 		sed 's/^\[[ 0-9.]*\] //' >"$W/$mode.log" || true
 	cat "$W/$mode.log" >>"$OUT/kernel.log"
-	for c in exec_blocked exec_audited keys_blocked keys_audited \
-		persist_blocked persist_audited; do
+	for c in exec_blocked exec_audited drift_blocked drift_audited \
+		keys_blocked keys_audited persist_blocked persist_audited; do
 		[ -e "/sys/kernel/bulwark/counters/$c" ] || continue
 		echo "$c $(cat "/sys/kernel/bulwark/counters/$c")"
 	done >"$W/$mode.counters"
@@ -221,6 +234,13 @@ describe() {
 		say "  miner     RAN       $(first_line "$W/$mode.miner.out")"
 	else
 		say "  miner     DENIED    $(first_line "$W/$mode.miner.out") (exit $rc)"
+		[ "$mode" != enforce ] || stopped=$((stopped + 1))
+	fi
+	rc=$(cat "$W/$mode.drift.rc")
+	if [ "$rc" -eq 0 ]; then
+		say "  new miner RAN       $(first_line "$W/$mode.drift.out")"
+	else
+		say "  new miner DENIED    $(first_line "$W/$mode.drift.out") (exit $rc)"
 		[ "$mode" != enforce ] || stopped=$((stopped + 1))
 	fi
 	rc=$(cat "$W/$mode.keys.rc")
@@ -267,32 +287,37 @@ say "Blocklist:  bulwarkctl load miners.sha256  ->  ${loaded}"
 say "            $(cat "$W/miners.sha256")"
 say "Attacks, replayed through the Docker API on $DOCKER_HOST:"
 say "  miner     docker run $IMG sh -c 'cp /opt/xmrig /tmp/xmrig && /tmp/xmrig'"
+say "  new miner docker run $IMG sh -c 'cp /opt/xmrig /tmp/xmrig && echo >>/tmp/xmrig && /tmp/xmrig'"
+say "              (one byte more: its hash is on no list; the container wrote the file)"
 say "  ssh key   docker run -v /:/mnt $IMG chroot /mnt sh -c \\"
 say "              'echo ssh-ed25519 AAAA... attacker@c2 >> $KEYS'"
 say "  root user docker run -v /:/mnt $IMG chroot /mnt sh -c \\"
 say "              'echo $EVIL_USER >> /etc/passwd'"
 say "  cron job  docker run -v /:/mnt $IMG chroot /mnt sh -c \\"
 say "              'echo \"$EVIL_CRON\" > $CRON_JOB'"
+if [ "$drift_rule" = no ]; then
+	say "  (this bulwark build has no drift rule: /proc/sys/kernel/bulwark/drift_mode is missing)"
+fi
 if [ "$keys_rule" = no ]; then
 	say "  (this bulwark build has no host-keys rule: /sys/kernel/security/bulwark/keys_dirs is missing)"
 fi
 say ""
-say "AUDIT mode (bulwarkctl mode miner|keys|persist audit): log and count, allow"
+say "AUDIT mode (bulwarkctl mode miner|keys|persist|drift audit): log and count, allow"
 describe audit
 say "  counters:  $(counters_line "$W/audit.counters")"
 say ""
-say "ENFORCE mode (bulwarkctl mode miner|keys|persist enforce): deny"
+say "ENFORCE mode (bulwarkctl mode miner|keys|persist|drift enforce): deny"
 describe enforce
 say "  counters:  $(counters_line "$W/enforce.counters")"
 say ""
 say "bulwarkctl status:"
 $CTL status | sed 's/^/  /' >>"$REPORT"
 say ""
-if [ "$stopped" -eq 4 ]; then
-	say "Result: audit mode logged the attacks and let them run; enforce mode stopped 4 of 4."
+if [ "$stopped" -eq 5 ]; then
+	say "Result: audit mode logged the attacks and let them run; enforce mode stopped 5 of 5."
 	status=0
 else
-	say "Result: enforce mode stopped $stopped of 4 attacks."
+	say "Result: enforce mode stopped $stopped of 5 attacks."
 	status=1
 fi
 progress "done"

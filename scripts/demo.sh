@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# demo.sh - `make demo`: replay a cryptominer and an SSH-key backdoor from
-# containers on a Docker host, with bulwark in audit mode, then in enforce
-# mode, and print what happened.
+# demo.sh - `make demo`: replay a cryptominer (a listed one, and a new
+# build whose hash is on no list), an SSH-key backdoor, a root user and a
+# cron job from containers on a Docker host, with bulwark in audit mode,
+# then in enforce mode, and print what happened.
 #
 # Usage, as root on Debian 12:  make demo   (or: sh scripts/demo.sh)
 #
