@@ -27,7 +27,10 @@
 
 #ifdef __KERNEL__
 
+#include <linux/fs.h>
 #include <linux/ftrace.h>
+#include <linux/mm_types.h>
+#include <linux/rcupdate.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -281,6 +284,27 @@ static inline void *bulwark_krealloc_array(void *p, size_t n, size_t size,
 #if KERNEL_VERSION(7, 2, 0) <= LINUX_VERSION_CODE
 #define BULWARK_READING_MODULE_COMPRESSED
 #endif
+
+/*
+ * The file a task's mm runs, with a reference.  v6.7 made
+ * get_file_rcu() take the __rcu pointer itself ("fs: rework
+ * get_file_rcu()"); get_mm_exe_file() is not exported everywhere.
+ */
+static inline struct file *bulwark_get_exe_file(struct mm_struct *mm)
+{
+	struct file *file;
+
+	rcu_read_lock();
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+	file = get_file_rcu(&mm->exe_file);
+#else
+	file = rcu_dereference(mm->exe_file);
+	if (file && !get_file_rcu(file))
+		file = NULL;
+#endif
+	rcu_read_unlock();
+	return file;
+}
 
 #endif /* __KERNEL__ */
 

@@ -26,6 +26,7 @@ int bulwark_miner_mode __read_mostly = BULWARK_MODE_ENFORCE;
 int bulwark_keys_mode __read_mostly = BULWARK_MODE_ENFORCE;
 int bulwark_persist_mode __read_mostly = BULWARK_MODE_ENFORCE;
 int bulwark_escape_mode __read_mostly = BULWARK_MODE_ENFORCE;
+int bulwark_drift_mode __read_mostly = BULWARK_MODE_AUDIT;
 int bulwark_scope __read_mostly = BULWARK_SCOPE_NS;
 unsigned long bulwark_hash_max_bytes __read_mostly = 128UL << 20;
 int bulwark_locked __read_mostly;
@@ -167,6 +168,7 @@ enum {
 	KNOB_KEYS,
 	KNOB_PERSIST,
 	KNOB_ESCAPE,
+	KNOB_DRIFT,
 	KNOB_SCOPE,
 	KNOB_HASH_MAX,
 	KNOB_LOCKED,
@@ -179,6 +181,7 @@ static struct ctl_table knobs[] = {
 				  &int_two),
 	[KNOB_ESCAPE] = INT_KNOB("escape_mode", &bulwark_escape_mode,
 				 &int_two),
+	[KNOB_DRIFT] = INT_KNOB("drift_mode", &bulwark_drift_mode, &int_two),
 	[KNOB_SCOPE] = INT_KNOB("scope", &bulwark_scope, &int_two),
 	[KNOB_HASH_MAX] = {
 		.procname	= "hash_max_bytes",
@@ -244,6 +247,9 @@ MODULE_PARM_DESC(persist_mode,
 module_param_cb(escape_mode, &knob_param_ops, &knobs[KNOB_ESCAPE], 0444);
 MODULE_PARM_DESC(escape_mode,
 		 "module loads, kernel knobs, cgroup moves, setns: 0 off, 1 audit, 2 enforce");
+module_param_cb(drift_mode, &knob_param_ops, &knobs[KNOB_DRIFT], 0444);
+MODULE_PARM_DESC(drift_mode,
+		 "running what a container wrote: 0 off, 1 audit, 2 enforce");
 module_param_cb(scope, &knob_param_ops, &knobs[KNOB_SCOPE], 0444);
 MODULE_PARM_DESC(scope,
 		 "0 container cgroups, 1 also child pid/user namespaces, 2 all tasks");

@@ -11,7 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
-/* Values of miner_mode, keys_mode, persist_mode and escape_mode. */
+/* Values of miner_mode, keys_mode, persist_mode, escape_mode, drift_mode. */
 #define BULWARK_MODE_OFF 0
 #define BULWARK_MODE_AUDIT 1
 #define BULWARK_MODE_ENFORCE 2
@@ -32,6 +32,7 @@ extern int bulwark_miner_mode;
 extern int bulwark_keys_mode;
 extern int bulwark_persist_mode;
 extern int bulwark_escape_mode;
+extern int bulwark_drift_mode;
 extern int bulwark_scope;
 extern unsigned long bulwark_hash_max_bytes;
 extern int bulwark_locked;

@@ -83,6 +83,8 @@ COUNTER_ATTR(persist_blocked, BULWARK_PERSIST_BLOCKED);
 COUNTER_ATTR(persist_audited, BULWARK_PERSIST_AUDITED);
 COUNTER_ATTR(escape_blocked, BULWARK_ESCAPE_BLOCKED);
 COUNTER_ATTR(escape_audited, BULWARK_ESCAPE_AUDITED);
+COUNTER_ATTR(drift_blocked, BULWARK_DRIFT_BLOCKED);
+COUNTER_ATTR(drift_audited, BULWARK_DRIFT_AUDITED);
 COUNTER_ATTR(policy_loads, BULWARK_POLICY_LOADS);
 COUNTER_ATTR(policy_rejects, BULWARK_POLICY_REJECTS);
 
@@ -109,6 +111,8 @@ static struct attribute *counter_attrs[] = {
 	&persist_audited_attr.attr.attr,
 	&escape_blocked_attr.attr.attr,
 	&escape_audited_attr.attr.attr,
+	&drift_blocked_attr.attr.attr,
+	&drift_audited_attr.attr.attr,
 	&policy_loads_attr.attr.attr,
 	&policy_rejects_attr.attr.attr,
 	&blocklist_entries_attr.attr,

@@ -23,8 +23,19 @@
  * change of size or ctime during hashing shows there.  Otherwise the
  * digest still decides this one check, since it is the digest of what
  * was read (and during an exec nobody can write the file), but it is
- * not kept.  A read error, or a file that shrank below its size while
- * it was read, yields no digest: the file is skipped.
+ * not kept.  Nothing is cached either for files whose content can change
+ * without this kernel seeing it: on FUSE, on network filesystems, or on
+ * a filesystem mounted from a user namespace, whose owner controls what
+ * the device holds.
+ *
+ * A file the rule cannot hash is never silently allowed.  A file larger
+ * than hash_max_bytes is allowed, counted as skipped, and reported as
+ * "miner_unhashed" each time.  A read error, or a file that changed
+ * while it was read, is refused in enforce mode, as is a memfd that is
+ * not sealed against writes: it could be rewritten once checked, so it
+ * is not hashed at all.  Hashing stops on a fatal signal, and holds a
+ * reference on the module meanwhile: an unload fails rather than wait
+ * on a read that does not return.
  *
  * The cache is a fixed array of slots, direct-mapped by identity, so its
  * memory is bounded and a new digest evicts whatever shared its slot.
@@ -38,21 +49,32 @@
 #include <linux/fs.h>
 #include <linux/hash.h>
 #include <linux/iversion.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/seqlock.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/user_namespace.h>
 
 #include "blocklist.h"
 #include "compat.h"
 #include "config.h"
 #include "counters.h"
+#include "drift.h"
 #include "exec.h"
 #include "report.h"
 
 /* Slots in the digest cache: about 400 KiB. */
 #define CACHE_BITS 12
+/* Magic numbers that <uapi/linux/magic.h> lacks before v6.x. */
+#define MAGIC_FUSE 0x65735546
+#define MAGIC_CIFS 0xff534d42
+#define MAGIC_SMB2 0xfe534d42
+#define MAGIC_CEPH 0x00c36400
+
 /* Bytes read from the file at a time while hashing. */
 #define HASH_CHUNK (256 * 1024)
 
@@ -114,7 +136,7 @@ struct cache_slot {
 	u8 digest[BULWARK_SHA256_SIZE];
 };
 
-static struct crypto_shash *sha256 __ro_after_init;
+static struct crypto_shash *sha256_tfm __ro_after_init;
 static struct cache_slot *cache __ro_after_init;
 /* Serialises writers of the cache slots. */
 static DEFINE_SPINLOCK(cache_lock);
@@ -157,11 +179,32 @@ static bool cache_lookup(const struct file_key *key, u8 *digest)
 	return hit;
 }
 
+/* Filesystems whose content may change without this kernel seeing it. */
+static bool remote_content(const struct super_block *sb)
+{
+	switch (sb->s_magic) {
+	case MAGIC_FUSE:
+	case NFS_SUPER_MAGIC:
+	case SMB_SUPER_MAGIC:
+	case MAGIC_SMB2:
+	case MAGIC_CIFS:
+	case V9FS_MAGIC:
+	case MAGIC_CEPH:
+	case AFS_FS_MAGIC:
+	case AFS_SUPER_MAGIC:
+	case CODA_SUPER_MAGIC:
+		return true;
+	}
+	return sb->s_user_ns != &init_user_ns;
+}
+
 /* Whether a digest of the content @key describes may be cached. */
 static bool cacheable(const struct inode *inode, const struct file_key *key)
 {
 	struct timespec64 now;
 
+	if (remote_content(inode->i_sb))
+		return false;
 	if (IS_I_VERSION(inode))
 		return true;
 	ktime_get_coarse_real_ts64(&now);
@@ -182,7 +225,7 @@ static void cache_store(const struct file_key *key, const u8 *digest)
 
 static int hash_file(struct file *file, loff_t size, u8 *digest)
 {
-	SHASH_DESC_ON_STACK(desc, sha256);
+	SHASH_DESC_ON_STACK(desc, sha256_tfm);
 	loff_t pos = 0;
 	void *buf;
 	int err;
@@ -190,7 +233,7 @@ static int hash_file(struct file *file, loff_t size, u8 *digest)
 	buf = kvmalloc(HASH_CHUNK, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	desc->tfm = sha256;
+	desc->tfm = sha256_tfm;
 	err = crypto_shash_init(desc);
 	while (!err && pos < size) {
 		ssize_t n = kernel_read(file, buf,
@@ -219,7 +262,7 @@ static int file_digest(struct file *file, u8 *digest)
 {
 	struct inode *inode = d_real_inode(file->f_path.dentry);
 	struct file_key key, after;
-	bool writers;
+	bool writers, ref;
 	int err;
 
 	file_key(inode, &key);
@@ -231,60 +274,90 @@ static int file_digest(struct file *file, u8 *digest)
 		return -EFBIG;
 	writers = inode_is_open_for_write(inode) ||
 		  mapping_writably_mapped(inode->i_mapping);
+	ref = try_module_get(THIS_MODULE);
 	err = hash_file(file, key.size, digest);
+	if (ref)
+		module_put(THIS_MODULE);
 	if (err)
 		return err;
 	bulwark_count(BULWARK_EXEC_HASHED);
 	bulwark_count_add(BULWARK_EXEC_HASH_BYTES, key.size);
 	/* See the top of this file. */
 	file_key(inode, &after);
-	if (!writers && !memcmp(&key, &after, sizeof(key)) &&
-	    cacheable(inode, &key))
+	if (memcmp(&key, &after, sizeof(key)))
+		return -ESTALE;
+	if (!writers && cacheable(inode, &key))
 		cache_store(&key, digest);
 	return 0;
+}
+
+/*
+ * A file the rule could not hash: allowed when too large, as configured;
+ * otherwise refused in enforce mode.  Reported each time.
+ */
+static int unhashed(struct file *file, const char *op, int mode, int err)
+{
+	struct bulwark_event ev = {
+		.op = op,
+		.reason = "miner_unhashed",
+		.path = &file->f_path,
+		.error = err,
+	};
+
+	bulwark_count(BULWARK_EXEC_SKIPPED);
+	/* A dying task: nothing will run. */
+	if (err == -EINTR)
+		return -EINTR;
+	if (err != -EFBIG) {
+		ev.deny = mode == BULWARK_MODE_ENFORCE;
+		bulwark_count(ev.deny ? BULWARK_EXEC_BLOCKED :
+					BULWARK_EXEC_AUDITED);
+	}
+	bulwark_report(&ev);
+	return ev.deny ? -EPERM : 0;
 }
 
 /**
  * bulwark_exec_check - apply the exec rule to a file about to run
  * @file: the file being executed or mapped executable
+ * @op: "exec", "mmap" or "mprotect"
  *
- * For the current task, which is contained.  Files that cannot be
- * hashed (too large, unreadable, an I/O error) are counted as skipped
- * and allowed.  May sleep.
+ * For the current task, which is subject to the rule.  A file that
+ * cannot be hashed is reported; see the top of this file.  May sleep.
  *
- * Return: -EPERM when the file is blocklisted and the rule enforced,
- * otherwise 0.
+ * Return: -EPERM when the file is blocklisted, or unhashable but for its
+ * size, and the rule enforced; -EINTR for a dying task; otherwise 0.
  */
-int bulwark_exec_check(struct file *file)
+int bulwark_exec_check(struct file *file, const char *op)
 {
 	int mode = READ_ONCE(bulwark_miner_mode);
 	u8 digest[BULWARK_SHA256_SIZE];
 	char label[BULWARK_LABEL_MAX + 1];
 	struct bulwark_event ev = {
-		.op = "exec",
+		.op = op,
 		.reason = "miner_hash",
 		.path = &file->f_path,
 		.sha256 = digest,
 		.label = label,
 	};
+	struct inode *inode = file_inode(file);
 	int err;
 
 	/*
 	 * Without FMODE_READ the file cannot be read, and do_mmap() refuses
 	 * to map it: nothing will run from it.
 	 */
-	if (mode == BULWARK_MODE_OFF || !S_ISREG(file_inode(file)->i_mode) ||
-	    !(file->f_mode & FMODE_READ))
+	if (mode == BULWARK_MODE_OFF || !S_ISREG(inode->i_mode) ||
+	    !(file->f_mode & FMODE_READ) || bulwark_blocklist_empty())
 		return 0;
 	bulwark_count(BULWARK_EXEC_CHECKED);
+	if (bulwark_drift_memfd(inode) &&
+	    !(inode->i_sb->s_magic == TMPFS_MAGIC &&
+	      (READ_ONCE(SHMEM_I(inode)->seals) & F_SEAL_WRITE)))
+		return unhashed(file, op, mode, -ETXTBSY);
 	err = file_digest(file, digest);
-	if (err) {
-		bulwark_count(BULWARK_EXEC_SKIPPED);
-		/* Too large is the configured policy; -EINTR, a dying task. */
-		if (err != -EFBIG && err != -EINTR)
-			bulwark_report_skip(&file->f_path, err);
-		return 0;
-	}
+	if (err)
+		return unhashed(file, op, mode, err);
 	if (!bulwark_blocklist_find(digest, label, sizeof(label)))
 		return 0;
 
@@ -303,21 +376,21 @@ int bulwark_exec_init(void)
 {
 	int i;
 
-	sha256 = crypto_alloc_shash("sha256", 0, 0);
-	if (IS_ERR(sha256)) {
-		int err = PTR_ERR(sha256);
+	sha256_tfm = crypto_alloc_shash("sha256", 0, 0);
+	if (IS_ERR(sha256_tfm)) {
+		int err = PTR_ERR(sha256_tfm);
 
 		pr_err("cannot allocate sha256: error %d\n", err);
 		return err;
 	}
 	cache = kvcalloc(1 << CACHE_BITS, sizeof(*cache), GFP_KERNEL);
 	if (!cache) {
-		crypto_free_shash(sha256);
+		crypto_free_shash(sha256_tfm);
 		return -ENOMEM;
 	}
 	for (i = 0; i < 1 << CACHE_BITS; i++)
 		seqcount_spinlock_init(&cache[i].seq, &cache_lock);
-	pr_info("hashing with %s\n", crypto_shash_driver_name(sha256));
+	pr_info("hashing with %s\n", crypto_shash_driver_name(sha256_tfm));
 	return 0;
 }
 
@@ -327,5 +400,5 @@ int bulwark_exec_init(void)
 void bulwark_exec_exit(void)
 {
 	kvfree(cache);
-	crypto_free_shash(sha256);
+	crypto_free_shash(sha256_tfm);
 }

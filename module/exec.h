@@ -8,7 +8,7 @@
 
 #include <linux/fs.h>
 
-int bulwark_exec_check(struct file *file);
+int bulwark_exec_check(struct file *file, const char *op);
 int bulwark_exec_init(void);
 void bulwark_exec_exit(void);
 

@@ -32,6 +32,7 @@
 #include "compat.h"
 #include "config.h"
 #include "contain.h"
+#include "drift.h"
 #include "escape.h"
 #include "exec.h"
 #include "hook.h"
@@ -47,6 +48,7 @@
 #define MINER_SCOPE BULWARK_SCOPE_ALL
 #define HOST_FILES_SCOPE BULWARK_SCOPE_NS
 #define ESCAPE_SCOPE BULWARK_SCOPE_NS
+#define DRIFT_SCOPE BULWARK_SCOPE_NS
 
 /*
  * The exec rule is on, has something to find, and the current task is
@@ -57,6 +59,38 @@ static bool want_exec(struct bulwark_ftrace_regs *fregs)
 	return READ_ONCE(bulwark_miner_mode) != BULWARK_MODE_OFF &&
 	       !bulwark_blocklist_empty() &&
 	       bulwark_current_maybe_contained(MINER_SCOPE);
+}
+
+/*
+ * The drift rule is on and the current task is subject to it.  Written
+ * files are remembered even while it is off (want_drift_mark()).
+ */
+static bool want_drift(struct bulwark_ftrace_regs *fregs)
+{
+	return READ_ONCE(bulwark_drift_mode) != BULWARK_MODE_OFF &&
+	       bulwark_current_maybe_contained(DRIFT_SCOPE);
+}
+
+/* An exec: the miner rule's or the drift rule's. */
+static bool want_bprm(struct bulwark_ftrace_regs *fregs)
+{
+	return want_exec(fregs) || want_drift(fregs);
+}
+
+/*
+ * Whether a mapping with @prot, as asked for, is executable: with the
+ * READ_IMPLIES_EXEC personality, a readable mapping of a file on an exec
+ * mount is (see mmap_prot() in security/security.c).
+ */
+static bool prot_exec(const struct file *file, unsigned long prot)
+{
+	if (prot & PROT_EXEC)
+		return true;
+	/* path_noexec(), which is not exported. */
+	return (prot & PROT_READ) &&
+	       (current->personality & READ_IMPLIES_EXEC) &&
+	       !(file->f_path.mnt->mnt_flags & MNT_NOEXEC) &&
+	       !(file->f_path.mnt->mnt_sb->s_iflags & SB_I_NOEXEC);
 }
 
 /*
@@ -77,8 +111,38 @@ static bool want_mmap_exec(struct bulwark_ftrace_regs *fregs)
 {
 	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
 
-	return file && (bulwark_fregs_arg(fregs, 1) & PROT_EXEC) &&
-	       !mapping_own_exec(file) && want_exec(fregs);
+	return file && prot_exec(file, bulwark_fregs_arg(fregs, 1)) &&
+	       !mapping_own_exec(file) && want_bprm(fregs);
+}
+
+/*
+ * mprotect(2) making a file mapping executable that was not: the
+ * protection the hook gets is the effective one already.
+ */
+static bool want_mprotect(struct bulwark_ftrace_regs *fregs)
+{
+	const struct vm_area_struct *vma = (void *)bulwark_fregs_arg(fregs, 0);
+
+	return (bulwark_fregs_arg(fregs, 2) & PROT_EXEC) && vma->vm_file &&
+	       !(vma->vm_flags & VM_EXEC) && want_bprm(fregs);
+}
+
+/* A freed inode that the drift rule may remember. */
+static bool want_inode_free(struct bulwark_ftrace_regs *fregs)
+{
+	return bulwark_drift_want_inode_free((void *)bulwark_fregs_arg(fregs, 0));
+}
+
+/* A freed superblock that the drift rule may remember. */
+static bool want_sb_free(struct bulwark_ftrace_regs *fregs)
+{
+	return bulwark_drift_want_sb_free((void *)bulwark_fregs_arg(fregs, 0));
+}
+
+/* A new mount by a task the drift rule may judge, in any mode. */
+static bool want_sb_kern_mount(struct bulwark_ftrace_regs *fregs)
+{
+	return bulwark_current_maybe_contained(DRIFT_SCOPE);
 }
 
 /*
@@ -122,6 +186,10 @@ static bool want_file_open(struct bulwark_ftrace_regs *fregs)
 {
 	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
 
+	/* The drift rule remembers what contained tasks write, new or not. */
+	if ((file->f_mode & FMODE_WRITE) &&
+	    bulwark_current_maybe_contained(DRIFT_SCOPE))
+		return true;
 	if (bulwark_keys_open_modifies(file) && want_keys(fregs) &&
 	    bulwark_keys_want_dentry(file->f_path.dentry))
 		return true;
@@ -203,6 +271,11 @@ static bool want_keys_ioctl(struct bulwark_ftrace_regs *fregs)
 static int (*orig_bprm_check)(struct linux_binprm *bprm);
 static int (*orig_mmap_file)(struct file *file, unsigned long prot,
 			     unsigned long flags);
+static int (*orig_file_mprotect)(struct vm_area_struct *vma,
+				 unsigned long reqprot, unsigned long prot);
+static void (*orig_inode_free)(struct inode *inode);
+static void (*orig_sb_free)(struct super_block *sb);
+static int (*orig_sb_kern_mount)(const struct super_block *sb);
 static int (*orig_file_open)(struct file *file);
 static int (*orig_file_ioctl)(struct file *file, unsigned int cmd,
 			      unsigned long arg);
@@ -240,9 +313,22 @@ static int (*orig_inode_rename)(struct inode *old_dir,
 				struct inode *new_dir,
 				struct dentry *new_dentry, unsigned int flags);
 
+/*
+ * Code from @file is about to run (@op: "exec", "mmap", "mprotect"):
+ * the miner rule, then the drift rule.
+ */
+static int judge_code(struct file *file, const char *op)
+{
+	int ret = IF_CONTAINED(MINER_SCOPE, bulwark_exec_check(file, op));
+
+	if (!ret && READ_ONCE(bulwark_drift_mode) != BULWARK_MODE_OFF)
+		ret = IF_CONTAINED(DRIFT_SCOPE, bulwark_drift_check(file, op));
+	return ret;
+}
+
 static int hook_bprm_check(struct linux_binprm *bprm)
 {
-	int ret = IF_CONTAINED(MINER_SCOPE, bulwark_exec_check(bprm->file));
+	int ret = judge_code(bprm->file, "exec");
 
 	if (!ret)
 		ret = orig_bprm_check(bprm);
@@ -254,10 +340,49 @@ static int hook_bprm_check(struct linux_binprm *bprm)
 static int hook_mmap_file(struct file *file, unsigned long prot,
 			  unsigned long flags)
 {
-	int ret = IF_CONTAINED(MINER_SCOPE, bulwark_exec_check(file));
+	int ret = judge_code(file, "mmap");
 
 	if (!ret)
 		ret = orig_mmap_file(file, prot, flags);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+/* Under the mm's mmap lock, taken for writing. */
+static int hook_file_mprotect(struct vm_area_struct *vma,
+			      unsigned long reqprot, unsigned long prot)
+{
+	int ret = judge_code(vma->vm_file, "mprotect");
+
+	if (!ret)
+		ret = orig_file_mprotect(vma, reqprot, prot);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+static void hook_inode_free(struct inode *inode)
+{
+	bulwark_drift_inode_free(inode);
+	orig_inode_free(inode);
+	bulwark_hook_leave();
+}
+
+static void hook_sb_free(struct super_block *sb)
+{
+	bulwark_drift_sb_free(sb);
+	orig_sb_free(sb);
+	bulwark_hook_leave();
+}
+
+/* The const was added in v6.x; the handler does not change @sb. */
+static int hook_sb_kern_mount(const struct super_block *sb)
+{
+	int ret = orig_sb_kern_mount(sb);
+
+	if (!ret && bulwark_current_contained(DRIFT_SCOPE))
+		bulwark_drift_sb_mounted((struct super_block *)sb);
 
 	bulwark_hook_leave();
 	return ret;
@@ -280,6 +405,9 @@ static int hook_file_open(struct file *file)
 
 	if (!ret)
 		ret = orig_file_open(file);
+	if (!ret && (file->f_mode & FMODE_WRITE) &&
+	    bulwark_current_contained(DRIFT_SCOPE))
+		bulwark_drift_written(file);
 
 	bulwark_hook_leave();
 	return ret;
@@ -872,10 +1000,11 @@ static long hook_ia32_delete_module(const struct pt_regs *regs)
 static struct bulwark_hook hooks[] = {
 	HOOK(file_open, want_file_open),
 	HOOK(mmap_file, want_mmap_exec),
+	HOOK(inode_free, want_inode_free),
 	HOOK(unix_stream_connect, want_escape_connect),
 	HOOK(file_ioctl, want_keys_ioctl),
 	HOOK(inode_setattr, want_keys),
-	HOOK(bprm_check, want_exec),
+	HOOK(bprm_check, want_bprm),
 	HOOK(inode_create, want_keys_create),
 	HOOK(inode_unlink, want_keys),
 	HOOK(inode_rename, want_keys_or_escape),
@@ -885,6 +1014,9 @@ static struct bulwark_hook hooks[] = {
 	HOOK(inode_mknod, want_keys),
 	HOOK(inode_mkdir, want_keys),
 	HOOK(sb_mount, want_keys_mount),
+	HOOK(sb_kern_mount, want_sb_kern_mount),
+	HOOK(sb_free, want_sb_free),
+	HOOK(file_mprotect, want_mprotect),
 	HOOK(move_mount, want_keys),
 	HOOK(inode_setxattr, want_keys),
 	/* New in v6.2. */

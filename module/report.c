@@ -44,8 +44,6 @@
 
 /* At most 10 lines every 5 seconds, as printk_ratelimit() allows. */
 static DEFINE_RATELIMIT_STATE(report_ratelimit, 5 * HZ, 10);
-/* The same budget for the lines about files that were not hashed. */
-static DEFINE_RATELIMIT_STATE(skip_ratelimit, 5 * HZ, 10);
 
 /**
  * struct report_strings - the text of one report
@@ -75,7 +73,7 @@ struct report_strings {
 	 */
 	char sha256[BULWARK_SHA256_HEX_LEN + 1];
 	/**
-	 * @extra: " target=<pid>" and " module=\"<name>\"", or "".
+	 * @extra: " error=<n>", " target=<pid>" and " module=\"<name>\"", or "".
 	 */
 	char extra[32 + 4 * MODULE_NAME_LEN];
 };
@@ -109,11 +107,6 @@ static char *quotable_path_gfp(const struct path *path, const char *child,
 out_putname:
 	kfree(buf);
 	return quoted;
-}
-
-static char *quotable_path(const struct path *path, const char *child)
-{
-	return quotable_path_gfp(path, child, GFP_KERNEL);
 }
 
 static void report_log(const struct bulwark_event *ev,
@@ -190,8 +183,12 @@ void bulwark_report(const struct bulwark_event *ev)
 		s.label = kstrdup_quotable(ev->label, gfp);
 	if (ev->module)
 		module = kstrdup_quotable(ev->module, gfp);
+	if (ev->error)
+		snprintf(s.extra, sizeof(s.extra), " error=%d", ev->error);
 	if (ev->target)
-		snprintf(s.extra, sizeof(s.extra), " target=%d", ev->target);
+		snprintf(s.extra + strlen(s.extra),
+			 sizeof(s.extra) - strlen(s.extra), " target=%d",
+			 ev->target);
 	if (ev->module)
 		snprintf(s.extra + strlen(s.extra),
 			 sizeof(s.extra) - strlen(s.extra), " module=\"%s\"",
@@ -206,30 +203,4 @@ void bulwark_report(const struct bulwark_event *ev)
 	kfree(s.label);
 	kfree(s.comm);
 	kfree(s.path);
-}
-
-/**
- * bulwark_report_skip - log a file the exec rule could not hash
- * @path: the file
- * @err: why: the negative errno of the read or of the allocation
- *
- * The file was allowed and counted in exec_skipped.  One line per file,
- * rate-limited.  May sleep.
- */
-void bulwark_report_skip(const struct path *path, int err)
-{
-	char container[BULWARK_CONTAINER_ID_LEN];
-	char comm[TASK_COMM_LEN];
-	char *qpath, *qcomm;
-
-	if (!__ratelimit(&skip_ratelimit))
-		return;
-	bulwark_container_id(container, sizeof(container));
-	qpath = quotable_path(path, NULL);
-	qcomm = kstrdup_quotable(get_task_comm(comm, current), GFP_KERNEL);
-	pr_warn("exec: cannot hash, allowed: error=%d pid=%d comm=\"%s\" container=%s path=\"%s\"\n",
-		err, task_pid_nr(current), qcomm ?: "?", container,
-		qpath ?: "?");
-	kfree(qcomm);
-	kfree(qpath);
 }

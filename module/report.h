@@ -18,15 +18,15 @@ struct bulwark_event {
 	 */
 	bool deny;
 	/**
-	 * @op: the operation: "exec", "open", "truncate", "rename",
-	 * "link", "symlink", "unlink", "setattr", "ioctl", or an escape
-	 * op: "module_load", "module_unload", "kexec", "knob", "rawdev",
+	 * @op: the operation: "exec", "mmap", "mprotect", "open",
+	 * "truncate", "rename", "link", "symlink", "unlink", "setattr",
+	 * "ioctl", or an escape op: "module_load", "module_unload", "kexec", "knob", "rawdev",
 	 * "cgroup_move", "setns", "connect", "ptrace".
 	 */
 	const char *op;
 	/**
-	 * @reason: the rule: "miner_hash", "host_keys", "host_persist" or
-	 * "host_escape".
+	 * @reason: the rule: "miner_hash", "miner_unhashed", "host_keys",
+	 * "host_persist", "host_escape" or "drift".
 	 */
 	const char *reason;
 	/**
@@ -62,6 +62,11 @@ struct bulwark_event {
 	 */
 	const char *module;
 	/**
+	 * @error: why a file was not hashed (reason "miner_unhashed"): a
+	 * negative errno; 0 for none.
+	 */
+	int error;
+	/**
 	 * @atomic: the caller holds a spinning lock; reporting must not
 	 * sleep.
 	 */
@@ -69,6 +74,5 @@ struct bulwark_event {
 };
 
 void bulwark_report(const struct bulwark_event *event);
-void bulwark_report_skip(const struct path *path, int err);
 
 #endif /* _BULWARK_REPORT_H */

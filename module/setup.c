@@ -22,6 +22,7 @@
 #include "counters.h"
 #include "exec.h"
 #include "exempt.h"
+#include "drift.h"
 #include "escape.h"
 #include "fs.h"
 #include "keys.h"
@@ -49,9 +50,12 @@ static int __init bulwark_init(void)
 	err = bulwark_escape_init();
 	if (err)
 		goto out_keys;
-	err = bulwark_lsm_init();
+	err = bulwark_drift_init();
 	if (err)
 		goto out_escape;
+	err = bulwark_lsm_init();
+	if (err)
+		goto out_drift;
 	err = bulwark_fs_init();
 	if (err)
 		goto out_lsm;
@@ -79,6 +83,8 @@ out_lsm:
 	bulwark_lsm_exit();
 	bulwark_exempt_free();
 	bulwark_blocklist_exit();
+out_drift:
+	bulwark_drift_exit();
 out_escape:
 	bulwark_escape_exit();
 out_keys:
@@ -103,6 +109,7 @@ static void __exit bulwark_exit(void)
 	bulwark_lsm_exit();
 	bulwark_exempt_free();
 	bulwark_blocklist_exit();
+	bulwark_drift_exit();
 	bulwark_escape_exit();
 	bulwark_keys_exit();
 	bulwark_exec_exit();

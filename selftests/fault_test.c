@@ -4,11 +4,12 @@
  *
  * dm:    a file whose later blocks fail with EIO (device-mapper "error"
  *        target under an ext4 image) is run by a contained task: the exec
- *        rule cannot hash it, so SPEC says it is allowed, counted in
- *        exec_skipped and logged, once; a host task is not concerned.
+ *        rule cannot hash it, so it is refused in enforce mode, counted in
+ *        exec_skipped and exec_blocked and logged (reason=miner_unhashed,
+ *        error=-5), each time; a host task is not concerned.
  * race:  a large file shrinks while a contained mmap(PROT_EXEC) hashes
- *        it: the outcome is clean (skipped and logged, or the digest of
- *        a whole file) and no digest of part of it is kept; a file
+ *        it: the outcome is clean (refused as unhashed and logged, or the
+ *        digest of a whole file) and no digest of part of it is kept; a file
  *        changed through a shared writable mapping, which leaves ctime
  *        alone, is not answered from the digest cache.
  * flood: 100,000 denials by a contained task: the counter rises by
@@ -20,7 +21,7 @@
  *        audit daemon that stops reading does not make denials wait.
  *
  * fuse:  a file served by a FUSE server (a minimal one, below) that
- *        dies while the file is hashed: as for dm, skipped and logged.
+ *        dies while the file is hashed: as for dm, refused and logged.
  *
  * A 9p file that disappears is not covered: the guest's 9p root is
  * read-only from its side, and only the host could remove the file.
@@ -46,7 +47,8 @@
 #define KEYS_DIRS SECURITYFS_DIR "/keys_dirs"
 #define KEYS_NAMES SECURITYFS_DIR "/keys_names"
 #define COUNTER(name) SYSFS_DIR "/counters/" name
-#define SKIP_LINE "bulwark: exec: cannot hash, allowed: "
+#define SKIP_LINE "bulwark: action=deny op=exec reason=miner_unhashed "
+#define SKIP_LINE_MMAP "bulwark: action=deny op=mmap reason=miner_unhashed "
 #define DENY_OPEN_LINE "bulwark: action=deny op=open reason=host_keys "
 #define SUPPRESSED_LINE "bulwark_report: "
 /* AUDIT_KERNEL_OTHER, as kauditd prints it without an audit daemon. */
@@ -468,7 +470,7 @@ TEST_F_TIMEOUT(dm, io_error_is_skipped_and_logged, 300)
 	ASSERT_EQ(0, posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED));
 	close(fd);
 
-	/* A contained task runs it: not hashed, allowed, counted, logged. */
+	/* A contained task runs it: not hashed, refused, counted, logged. */
 	skipped = counter(_metadata, COUNTER("exec_skipped"));
 	checked = counter(_metadata, COUNTER("exec_checked"));
 	blocked = counter(_metadata, COUNTER("exec_blocked"));
@@ -478,20 +480,20 @@ TEST_F_TIMEOUT(dm, io_error_is_skipped_and_logged, 300)
 	j->arg = "7";
 	ret = run_in_context(CTX_PIDNS, do_exec, j);
 	kmsg_read(km, SKIP_LINE, self->victim, &kc);
-	EXPECT_EQ(7, ret)
+	EXPECT_EQ(EPERM, ret)
 	{
-		TH_LOG("the contained exec gave %d, not the program's 7", ret);
+		TH_LOG("the contained exec gave %d, not EPERM", ret);
 	}
 	EXPECT_EQ(skipped + 1, counter(_metadata, COUNTER("exec_skipped")));
 	EXPECT_EQ(checked + 1, counter(_metadata, COUNTER("exec_checked")));
-	EXPECT_EQ(blocked, counter(_metadata, COUNTER("exec_blocked")));
+	EXPECT_EQ(blocked + 1, counter(_metadata, COUNTER("exec_blocked")));
 	EXPECT_EQ(1UL, kc.match)
 	{
 		TH_LOG("%lu \"" SKIP_LINE "\" lines; last: %s", kc.match,
 		       kc.last);
 	}
 	EXPECT_EQ(1UL, kc.match_also);
-	EXPECT_NE(NULL, strstr(kc.last, "error=-5 "))
+	EXPECT_NE(NULL, strstr(kc.last, " error=-5\n"))
 	{
 		TH_LOG("not an EIO: %s", kc.last);
 	}
@@ -505,10 +507,11 @@ TEST_F_TIMEOUT(dm, io_error_is_skipped_and_logged, 300)
 	EXPECT_EQ(checked, counter(_metadata, COUNTER("exec_checked")));
 
 	/* Nothing was cached for it: a second try fails to hash again. */
+	blocked = counter(_metadata, COUNTER("exec_blocked"));
 	ASSERT_EQ(1, write_file("/proc/sys/vm/drop_caches", 0, "1", 1));
-	EXPECT_EQ(7, run_in_context(CTX_PIDNS, do_exec, j));
+	EXPECT_EQ(EPERM, run_in_context(CTX_PIDNS, do_exec, j));
 	EXPECT_EQ(skipped + 1, counter(_metadata, COUNTER("exec_skipped")));
-	EXPECT_EQ(blocked, counter(_metadata, COUNTER("exec_blocked")));
+	EXPECT_EQ(blocked + 1, counter(_metadata, COUNTER("exec_blocked")));
 }
 
 /* --- race: files that change while hashed ------------------------------ */
@@ -614,27 +617,27 @@ TEST_F_TIMEOUT(race, truncated_while_hashed, 600)
 		ASSERT_EQ(0, ftruncate(fd, RACE_SMALL));
 		close(fd);
 		ret = wait_context(pid);
-		kmsg_read(km, SKIP_LINE, j->path, &kc);
+		kmsg_read(km, SKIP_LINE_MMAP, j->path, &kc);
 
 		skipped = counter(_metadata, COUNTER("exec_skipped")) - skipped;
 		hashed = counter(_metadata, COUNTER("exec_hashed")) - hashed;
 		TH_LOG("try %d after %.3f s: mmap %d, skipped %llu, hashed %llu, %lu lines",
 		       i, delay, ret, skipped, hashed, kc.match_also);
-		if (ret == EPERM) {
-			/* Truncated first: the small file's digest. */
-			EXPECT_EQ(0ULL, skipped);
-			delay *= 1.5;
-		} else if (skipped) {
-			/* Shrank while read: skipped, allowed, logged. */
-			EXPECT_EQ(0, ret);
+		if (skipped) {
+			/* Shrank or changed while read: refused, logged. */
+			EXPECT_EQ(EPERM, ret);
 			EXPECT_EQ(1ULL, skipped);
 			EXPECT_EQ(0ULL, hashed);
 			EXPECT_EQ(1UL, kc.match_also);
-			EXPECT_NE(NULL, strstr(kc.last, "error=-61 "))
+			EXPECT_TRUE(strstr(kc.last, " error=-61\n") ||
+				    strstr(kc.last, " error=-116\n"))
 			{
 				TH_LOG("%s", kc.last);
 			}
 			hits++;
+		} else if (ret == EPERM) {
+			/* Truncated first: the small file's digest. */
+			delay *= 1.5;
 		} else {
 			/* Hashed whole before the truncation. */
 			EXPECT_EQ(0, ret);
@@ -975,10 +978,10 @@ TEST_F_TIMEOUT(fuse, server_dies_while_hashed, 300)
 	ret = run_in_context(CTX_PIDNS, do_exec, j);
 	kmsg_read(km, SKIP_LINE, j->path, &kc);
 	TH_LOG("exec gave %d; skip line: %.300s", ret, kc.last);
-	/* Not refused: not hashed, allowed, counted and logged once. */
-	EXPECT_NE(EPERM, ret);
+	/* Not hashed: refused, counted and logged once. */
+	EXPECT_EQ(EPERM, ret);
 	EXPECT_EQ(skipped + 1, counter(_metadata, COUNTER("exec_skipped")));
-	EXPECT_EQ(blocked, counter(_metadata, COUNTER("exec_blocked")));
+	EXPECT_EQ(blocked + 1, counter(_metadata, COUNTER("exec_blocked")));
 	EXPECT_EQ(1UL, kc.match);
 	EXPECT_EQ(1UL, kc.match_also);
 	free(f.data);

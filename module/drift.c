@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bulwark - the drift rule: a container runs only what its image brought
+ *
+ * A file is drifted when a contained task may have put its content
+ * there:
+ *
+ * - a contained task opened it for writing.  The open is seen on the
+ *   filesystem that holds the data: on tmpfs, a bind-mounted host
+ *   directory or the host's own files directly; under overlayfs, where
+ *   the open of the overlay file comes before the copy-up, on the upper
+ *   inode that overlayfs opens in turn for the task.  The inode is
+ *   remembered by identity (device, number, generation) in a bounded
+ *   table, and forgotten when it is freed with no link left, or when its
+ *   filesystem is unmounted;
+ * - it is a memfd (a file of a kernel-internal tmpfs or hugetlbfs
+ *   mount), unless it is sealed against writes and holds exactly the
+ *   program the task runs, itself not drifted: container runtimes (runc,
+ *   crun) clone themselves so at start-up;
+ * - it lives on a filesystem that a contained task mounted, or that was
+ *   mounted from a user namespace: whoever mounted it chose its content.
+ *
+ * At the table's bound a write that cannot be remembered marks its
+ * filesystem as overflowed from that second on: there, every file
+ * changed since (its ctime) counts as drifted.  Never a silent allow.
+ *
+ * The rule is judged where code comes from a file: exec (the program and
+ * each interpreter, so a "#!" script run by its path too), and PROT_EXEC
+ * mappings, by mmap() (the dynamic loader's "ld.so ./x") or mprotect().
+ */
+
+#include "common.h"
+
+#include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/rculist.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <linux/user_namespace.h>
+
+#include "compat.h"
+#include "config.h"
+#include "counters.h"
+#include "drift.h"
+#include "report.h"
+
+#define BUCKET_BITS 15
+/* Filesystems remembered as mounted by a contained task. */
+#define MAX_CONTAINER_SBS 256
+/* Filesystems remembered as overflowed; beyond, all of them are. */
+#define MAX_OVERFLOWED 16
+/* Bytes compared at a time against the running program. */
+#define COMPARE_CHUNK (64 * 1024)
+#define SINCE_NEVER TIME64_MAX
+
+/**
+ * struct drift_mark - a file written by a contained task
+ */
+struct drift_mark {
+	/**
+	 * @node: in its bucket.
+	 */
+	struct hlist_node node;
+	/**
+	 * @rcu: freed after a grace period: readers hold none of the locks.
+	 */
+	struct rcu_head rcu;
+	/**
+	 * @ino: inode number.
+	 */
+	u64 ino;
+	/**
+	 * @generation: inode generation.
+	 */
+	u32 generation;
+	/**
+	 * @dev: device of the filesystem.
+	 */
+	dev_t dev;
+};
+
+/**
+ * struct overflowed - a filesystem where marks were lost
+ */
+struct overflowed {
+	/**
+	 * @dev: its device; 0 for a free slot.
+	 */
+	dev_t dev;
+	/**
+	 * @since: files changed from this second on are drifted;
+	 * SINCE_NEVER once the filesystem is gone, and the slot free again.
+	 */
+	time64_t since;
+};
+
+static struct hlist_head *buckets __ro_after_init;
+/* Serialises the writers of the buckets, of @sbs and of @overflow. */
+static DEFINE_SPINLOCK(drift_lock);
+static unsigned int nmarks;
+
+static struct super_block *sbs[MAX_CONTAINER_SBS];
+static unsigned int nsbs;
+
+static struct overflowed overflow[MAX_OVERFLOWED];
+/*
+ * Once @overflow is full, every filesystem overflowed from this second
+ * minus one; 0 for never.
+ */
+static time64_t overflow_all;
+static bool overflow_any;
+
+static struct hlist_head *bucket(dev_t dev, u64 ino, u32 generation)
+{
+	return &buckets[hash_64(ino ^ ((u64)dev << 32) ^ generation,
+				BUCKET_BITS)];
+}
+
+static bool marked(const struct inode *inode)
+{
+	dev_t dev = inode->i_sb->s_dev;
+	struct drift_mark *m;
+	bool found = false;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(m, bucket(dev, inode->i_ino,
+					   inode->i_generation), node) {
+		if (m->ino == inode->i_ino && m->dev == dev &&
+		    m->generation == inode->i_generation) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * Called with drift_lock held: on the filesystem @dev, files changed
+ * from @since on are drifted, remembered or not.
+ */
+static void overflowed_locked(dev_t dev, time64_t since)
+{
+	unsigned int i, free = MAX_OVERFLOWED;
+
+	if (!READ_ONCE(overflow_any))
+		pr_warn("drift: cannot remember more files written by containers; on their filesystem, every file changed from now on counts as drifted\n");
+	WRITE_ONCE(overflow_any, true);
+	for (i = 0; i < MAX_OVERFLOWED && overflow[i].dev; i++) {
+		if (overflow[i].dev == dev) {
+			if (since < overflow[i].since)
+				WRITE_ONCE(overflow[i].since, since);
+			return;
+		}
+		if (overflow[i].since == SINCE_NEVER && free == MAX_OVERFLOWED)
+			free = i;
+	}
+	if (free == MAX_OVERFLOWED && i < MAX_OVERFLOWED)
+		free = i;
+	if (free < MAX_OVERFLOWED) {
+		/* Readers take @dev first: the new @since is seen with it. */
+		WRITE_ONCE(overflow[free].since, since);
+		smp_store_release(&overflow[free].dev, dev);
+		return;
+	}
+	/* Every filesystem, stored plus one so that 0 means none. */
+	if (!overflow_all || since + 1 < overflow_all)
+		WRITE_ONCE(overflow_all, since + 1);
+}
+
+static void overflowed(dev_t dev)
+{
+	spin_lock(&drift_lock);
+	overflowed_locked(dev, ktime_get_real_seconds());
+	spin_unlock(&drift_lock);
+}
+
+/* The slot of @dev in @overflow, or NULL. */
+static struct overflowed *overflow_slot(dev_t dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_OVERFLOWED; i++) {
+		dev_t d = smp_load_acquire(&overflow[i].dev);
+
+		if (!d)
+			break;
+		if (d == dev)
+			return &overflow[i];
+	}
+	return NULL;
+}
+
+/* Whether @inode changed after its filesystem overflowed. */
+static bool changed_since_overflow(const struct inode *inode)
+{
+	time64_t ctime = bulwark_inode_ctime(inode).tv_sec;
+	const struct overflowed *o;
+	time64_t all;
+
+	if (!READ_ONCE(overflow_any))
+		return false;
+	all = READ_ONCE(overflow_all);
+	if (all && ctime >= all - 1)
+		return true;
+	o = overflow_slot(inode->i_sb->s_dev);
+	return o && ctime >= READ_ONCE(o->since);
+}
+
+static bool container_sb(const struct super_block *sb)
+{
+	unsigned int i, n = READ_ONCE(nsbs);
+
+	for (i = 0; i < n && i < MAX_CONTAINER_SBS; i++)
+		if (READ_ONCE(sbs[i]) == sb)
+			return true;
+	return false;
+}
+
+/**
+ * bulwark_drift_memfd - is this a memfd?
+ * @inode: the file's inode
+ *
+ * A regular file of a kernel-internal tmpfs or hugetlbfs mount: memfds,
+ * and also SysV shared memory.
+ *
+ * Return: true if so.
+ */
+bool bulwark_drift_memfd(const struct inode *inode)
+{
+	const struct super_block *sb = inode->i_sb;
+
+	return (sb->s_flags & SB_KERNMOUNT) &&
+	       (sb->s_magic == TMPFS_MAGIC || sb->s_magic == HUGETLBFS_MAGIC);
+}
+
+/* A memfd whose content can no longer change. */
+static bool memfd_sealed(const struct inode *inode)
+{
+	if (inode->i_sb->s_magic != TMPFS_MAGIC)
+		return false;
+	return READ_ONCE(SHMEM_I((struct inode *)inode)->seals) & F_SEAL_WRITE;
+}
+
+/**
+ * bulwark_drift_written - remember a file a contained task opened to write
+ * @file: the file, just opened
+ *
+ * Marks even while the rule is off, so that turning it on judges what
+ * was written before.  May sleep.
+ */
+void bulwark_drift_written(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	struct drift_mark *m;
+	struct hlist_head *head;
+
+	/*
+	 * An overlay file: its upper inode, which holds the data, is
+	 * opened for the task and comes here itself.
+	 */
+	if (!(file->f_mode & FMODE_WRITE) || !S_ISREG(inode->i_mode) ||
+	    inode->i_sb->s_magic == OVERLAYFS_SUPER_MAGIC ||
+	    bulwark_drift_memfd(inode) || marked(inode))
+		return;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!m) {
+		overflowed(inode->i_sb->s_dev);
+		return;
+	}
+	m->ino = inode->i_ino;
+	m->generation = inode->i_generation;
+	m->dev = inode->i_sb->s_dev;
+	head = bucket(m->dev, m->ino, m->generation);
+
+	spin_lock(&drift_lock);
+	if (nmarks >= BULWARK_DRIFT_MAX_MARKS) {
+		overflowed_locked(m->dev, ktime_get_real_seconds());
+		spin_unlock(&drift_lock);
+		kfree(m);
+		return;
+	}
+	if (marked(inode)) {
+		spin_unlock(&drift_lock);
+		kfree(m);
+		return;
+	}
+	hlist_add_head_rcu(&m->node, head);
+	WRITE_ONCE(nmarks, nmarks + 1);
+	spin_unlock(&drift_lock);
+}
+
+/**
+ * bulwark_drift_want_inode_free - may this inode's end concern the rule?
+ * @inode: an inode being freed
+ *
+ * Cheap, for the ftrace callback: a mark may be held for it and it is
+ * gone for good (no link left, or its filesystem is being unmounted).
+ *
+ * Return: true if bulwark_drift_inode_free() must see it.
+ */
+bool bulwark_drift_want_inode_free(const struct inode *inode)
+{
+	return READ_ONCE(nmarks) && S_ISREG(inode->i_mode) &&
+	       (!inode->i_nlink || !(inode->i_sb->s_flags & SB_ACTIVE)) &&
+	       !hlist_empty(bucket(inode->i_sb->s_dev, inode->i_ino,
+				   inode->i_generation));
+}
+
+/**
+ * bulwark_drift_inode_free - forget a file that is gone
+ * @inode: an inode being freed, deleted or on a filesystem going away
+ */
+void bulwark_drift_inode_free(struct inode *inode)
+{
+	dev_t dev = inode->i_sb->s_dev;
+	struct drift_mark *m;
+
+	spin_lock(&drift_lock);
+	hlist_for_each_entry(m, bucket(dev, inode->i_ino, inode->i_generation),
+			     node) {
+		if (m->ino == inode->i_ino && m->dev == dev &&
+		    m->generation == inode->i_generation) {
+			hlist_del_rcu(&m->node);
+			WRITE_ONCE(nmarks, nmarks - 1);
+			kfree_rcu(m, rcu);
+			break;
+		}
+	}
+	spin_unlock(&drift_lock);
+}
+
+/**
+ * bulwark_drift_sb_mounted - remember a filesystem a contained task mounted
+ * @sb: the new superblock
+ *
+ * Only a superblock this mount created: mounting again a filesystem that
+ * is already mounted (the host's disk) shares its superblock, which stays
+ * the host's.
+ */
+void bulwark_drift_sb_mounted(struct super_block *sb)
+{
+	unsigned int i;
+
+	if (atomic_read(&sb->s_active) != 1)
+		return;
+	spin_lock(&drift_lock);
+	for (i = 0; i < MAX_CONTAINER_SBS; i++) {
+		if (sbs[i] == sb)
+			goto out;
+		if (!sbs[i]) {
+			WRITE_ONCE(sbs[i], sb);
+			if (i >= nsbs)
+				WRITE_ONCE(nsbs, i + 1);
+			goto out;
+		}
+	}
+	/* No room: everything on it counts as drifted all the same. */
+	overflowed_locked(sb->s_dev, 0);
+out:
+	spin_unlock(&drift_lock);
+}
+
+/**
+ * bulwark_drift_want_sb_free - is this a filesystem the rule remembers?
+ * @sb: a superblock being freed
+ *
+ * Return: true if bulwark_drift_sb_free() must see it.
+ */
+bool bulwark_drift_want_sb_free(const struct super_block *sb)
+{
+	return (READ_ONCE(nsbs) && container_sb(sb)) ||
+	       (READ_ONCE(overflow_any) && overflow_slot(sb->s_dev));
+}
+
+/**
+ * bulwark_drift_sb_free - forget a filesystem that is gone
+ * @sb: a superblock being freed
+ */
+void bulwark_drift_sb_free(struct super_block *sb)
+{
+	struct overflowed *o;
+	unsigned int i;
+
+	spin_lock(&drift_lock);
+	for (i = 0; i < MAX_CONTAINER_SBS; i++)
+		if (sbs[i] == sb)
+			WRITE_ONCE(sbs[i], NULL);
+	/* Its device number may be given to another filesystem. */
+	o = overflow_slot(sb->s_dev);
+	if (o)
+		WRITE_ONCE(o->since, SINCE_NEVER);
+	spin_unlock(&drift_lock);
+}
+
+/* Drifted for a reason other than being a memfd. */
+static bool drifted_file(const struct inode *inode)
+{
+	const struct super_block *sb = inode->i_sb;
+
+	return marked(inode) || sb->s_user_ns != &init_user_ns ||
+	       container_sb(sb) || changed_since_overflow(inode);
+}
+
+/*
+ * Whether @a and @b hold the same @size bytes.  Killable; a read error
+ * is a difference.
+ */
+static bool same_content(struct file *a, struct file *b, loff_t size)
+{
+	loff_t pa = 0, pb = 0;
+	bool same = true;
+	char *ba, *bb;
+
+	ba = kvmalloc(2 * COMPARE_CHUNK, GFP_KERNEL);
+	if (!ba)
+		return false;
+	bb = ba + COMPARE_CHUNK;
+	while (same && pa < size) {
+		size_t want = min_t(loff_t, size - pa, COMPARE_CHUNK);
+		ssize_t na = kernel_read(a, ba, want, &pa);
+		ssize_t nb = kernel_read(b, bb, want, &pb);
+
+		same = na == want && nb == want && !memcmp(ba, bb, want) &&
+		       !fatal_signal_pending(current);
+		cond_resched();
+	}
+	kvfree(ba);
+	return same;
+}
+
+/*
+ * A container runtime's copy of itself: @file, a memfd sealed against
+ * writes, holds exactly the program that the task runs, which is not
+ * drifted itself.
+ */
+static bool runtime_clone(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	struct file *exe;
+	bool same = false;
+	loff_t size;
+
+	if (!memfd_sealed(inode) || !current->mm)
+		return false;
+	exe = bulwark_get_exe_file(current->mm);
+	if (!exe)
+		return false;
+	size = i_size_read(inode);
+	if ((exe->f_mode & FMODE_READ) && size &&
+	    size == i_size_read(file_inode(exe)) &&
+	    !bulwark_drift_memfd(file_inode(exe)) &&
+	    !drifted_file(d_real_inode(exe->f_path.dentry))) {
+		/* An unload fails, rather than wait on these reads. */
+		bool ref = try_module_get(THIS_MODULE);
+
+		same = same_content(file, exe, size);
+		if (ref)
+			module_put(THIS_MODULE);
+	}
+	fput(exe);
+	return same;
+}
+
+/**
+ * bulwark_drift_check - apply the drift rule to a file about to run
+ * @file: the file executed, or mapped executable
+ * @op: "exec", "mmap" or "mprotect"
+ *
+ * For the current task, which is contained.  May sleep.
+ *
+ * Return: -EPERM when the file is drifted and the rule enforced,
+ * otherwise 0.
+ */
+int bulwark_drift_check(struct file *file, const char *op)
+{
+	int mode = READ_ONCE(bulwark_drift_mode);
+	struct bulwark_event ev = {
+		.op = op,
+		.reason = "drift",
+		.path = &file->f_path,
+	};
+	struct inode *inode;
+
+	if (mode == BULWARK_MODE_OFF)
+		return 0;
+	inode = d_real_inode(file->f_path.dentry);
+	if (!S_ISREG(inode->i_mode))
+		return 0;
+	if (bulwark_drift_memfd(inode)) {
+		if (runtime_clone(file))
+			return 0;
+	} else if (!drifted_file(inode)) {
+		return 0;
+	}
+
+	ev.deny = mode == BULWARK_MODE_ENFORCE;
+	bulwark_count(ev.deny ? BULWARK_DRIFT_BLOCKED : BULWARK_DRIFT_AUDITED);
+	bulwark_report(&ev);
+	return ev.deny ? -EPERM : 0;
+}
+
+/**
+ * bulwark_drift_init - allocate the table of written files
+ *
+ * Return: 0 on success or a negative errno.
+ */
+int bulwark_drift_init(void)
+{
+	buckets = kvcalloc(1 << BUCKET_BITS, sizeof(*buckets), GFP_KERNEL);
+	return buckets ? 0 : -ENOMEM;
+}
+
+/**
+ * bulwark_drift_exit - free the table, once no hook can reach it
+ */
+void bulwark_drift_exit(void)
+{
+	struct drift_mark *m;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	for (i = 0; i < 1 << BUCKET_BITS; i++) {
+		hlist_for_each_entry_safe(m, tmp, &buckets[i], node) {
+			hlist_del(&m->node);
+			kfree(m);
+		}
+	}
+	kvfree(buckets);
+}
