@@ -91,9 +91,12 @@ struct drift_mark {
  */
 struct overflowed {
 	/**
-	 * @dev: its device; 0 for a free slot.
+	 * @sb: the filesystem, by identity only (never dereferenced); NULL
+	 * for a slot never used.  Not its device number: a filesystem gives
+	 * that back when it is shut down, before its superblock is freed,
+	 * and the next one may get it meanwhile.
 	 */
-	dev_t dev;
+	const struct super_block *sb;
 	/**
 	 * @since: files changed from this second on are drifted;
 	 * SINCE_NEVER once the filesystem is gone, and the slot free again.
@@ -116,6 +119,25 @@ static struct overflowed overflow[MAX_OVERFLOWED];
  */
 static time64_t overflow_all;
 static bool overflow_any;
+
+/*
+ * Being unmounted for good: its last active reference is gone.  tmpfs
+ * evicts its inodes as soon as their dentries go, which unmounting does
+ * before it clears SB_ACTIVE.
+ */
+static bool going_away(const struct super_block *sb)
+{
+	return !atomic_read(&sb->s_active) || !(sb->s_flags & SB_ACTIVE);
+}
+
+/* The current second, as the coarse clock that timestamps inodes has it. */
+static time64_t coarse_seconds(void)
+{
+	struct timespec64 ts;
+
+	ktime_get_coarse_real_ts64(&ts);
+	return ts.tv_sec;
+}
 
 static struct hlist_head *bucket(dev_t dev, u64 ino, u32 generation)
 {
@@ -146,15 +168,15 @@ static bool marked(const struct inode *inode)
  * Called with drift_lock held: on the filesystem @dev, files changed
  * from @since on are drifted, remembered or not.
  */
-static void overflowed_locked(dev_t dev, time64_t since)
+static void overflowed_locked(const struct super_block *sb, time64_t since)
 {
 	unsigned int i, free = MAX_OVERFLOWED;
 
 	if (!READ_ONCE(overflow_any))
 		pr_warn("drift: cannot remember more files written by containers; on their filesystem, every file changed from now on counts as drifted\n");
 	WRITE_ONCE(overflow_any, true);
-	for (i = 0; i < MAX_OVERFLOWED && overflow[i].dev; i++) {
-		if (overflow[i].dev == dev) {
+	for (i = 0; i < MAX_OVERFLOWED && overflow[i].sb; i++) {
+		if (overflow[i].sb == sb) {
 			if (since < overflow[i].since)
 				WRITE_ONCE(overflow[i].since, since);
 			return;
@@ -165,9 +187,9 @@ static void overflowed_locked(dev_t dev, time64_t since)
 	if (free == MAX_OVERFLOWED && i < MAX_OVERFLOWED)
 		free = i;
 	if (free < MAX_OVERFLOWED) {
-		/* Readers take @dev first: the new @since is seen with it. */
+		/* Readers take @sb first: the new @since is seen with it. */
 		WRITE_ONCE(overflow[free].since, since);
-		smp_store_release(&overflow[free].dev, dev);
+		smp_store_release(&overflow[free].sb, sb);
 		return;
 	}
 	/* Every filesystem, stored plus one so that 0 means none. */
@@ -175,24 +197,24 @@ static void overflowed_locked(dev_t dev, time64_t since)
 		WRITE_ONCE(overflow_all, since + 1);
 }
 
-static void overflowed(dev_t dev)
+static void overflowed(const struct super_block *sb)
 {
 	spin_lock(&drift_lock);
-	overflowed_locked(dev, ktime_get_real_seconds());
+	overflowed_locked(sb, coarse_seconds());
 	spin_unlock(&drift_lock);
 }
 
-/* The slot of @dev in @overflow, or NULL. */
-static struct overflowed *overflow_slot(dev_t dev)
+/* The slot of @sb in @overflow, or NULL. */
+static struct overflowed *overflow_slot(const struct super_block *sb)
 {
 	unsigned int i;
 
 	for (i = 0; i < MAX_OVERFLOWED; i++) {
-		dev_t d = smp_load_acquire(&overflow[i].dev);
+		const struct super_block *o = smp_load_acquire(&overflow[i].sb);
 
-		if (!d)
+		if (!o)
 			break;
-		if (d == dev)
+		if (o == sb)
 			return &overflow[i];
 	}
 	return NULL;
@@ -210,7 +232,7 @@ static bool changed_since_overflow(const struct inode *inode)
 	all = READ_ONCE(overflow_all);
 	if (all && ctime >= all - 1)
 		return true;
-	o = overflow_slot(inode->i_sb->s_dev);
+	o = overflow_slot(inode->i_sb);
 	return o && ctime >= READ_ONCE(o->since);
 }
 
@@ -273,7 +295,7 @@ void bulwark_drift_written(struct file *file)
 
 	m = kmalloc(sizeof(*m), GFP_KERNEL);
 	if (!m) {
-		overflowed(inode->i_sb->s_dev);
+		overflowed(inode->i_sb);
 		return;
 	}
 	m->ino = inode->i_ino;
@@ -283,7 +305,7 @@ void bulwark_drift_written(struct file *file)
 
 	spin_lock(&drift_lock);
 	if (nmarks >= BULWARK_DRIFT_MAX_MARKS) {
-		overflowed_locked(m->dev, ktime_get_real_seconds());
+		overflowed_locked(inode->i_sb, coarse_seconds());
 		spin_unlock(&drift_lock);
 		kfree(m);
 		return;
@@ -310,7 +332,7 @@ void bulwark_drift_written(struct file *file)
 bool bulwark_drift_want_inode_free(const struct inode *inode)
 {
 	return READ_ONCE(nmarks) && S_ISREG(inode->i_mode) &&
-	       (!inode->i_nlink || !(inode->i_sb->s_flags & SB_ACTIVE)) &&
+	       (!inode->i_nlink || going_away(inode->i_sb)) &&
 	       !hlist_empty(bucket(inode->i_sb->s_dev, inode->i_ino,
 				   inode->i_generation));
 }
@@ -364,7 +386,7 @@ void bulwark_drift_sb_mounted(struct super_block *sb)
 		}
 	}
 	/* No room: everything on it counts as drifted all the same. */
-	overflowed_locked(sb->s_dev, 0);
+	overflowed_locked(sb, 0);
 out:
 	spin_unlock(&drift_lock);
 }
@@ -378,7 +400,7 @@ out:
 bool bulwark_drift_want_sb_free(const struct super_block *sb)
 {
 	return (READ_ONCE(nsbs) && container_sb(sb)) ||
-	       (READ_ONCE(overflow_any) && overflow_slot(sb->s_dev));
+	       (READ_ONCE(overflow_any) && overflow_slot(sb));
 }
 
 /**
@@ -394,8 +416,8 @@ void bulwark_drift_sb_free(struct super_block *sb)
 	for (i = 0; i < MAX_CONTAINER_SBS; i++)
 		if (sbs[i] == sb)
 			WRITE_ONCE(sbs[i], NULL);
-	/* Its device number may be given to another filesystem. */
-	o = overflow_slot(sb->s_dev);
+	/* Its memory may be given to another filesystem. */
+	o = overflow_slot(sb);
 	if (o)
 		WRITE_ONCE(o->since, SINCE_NEVER);
 	spin_unlock(&drift_lock);

@@ -6,6 +6,9 @@
 # with bulwark unloaded and loaded (a 10-entry blocklist in force),
 # interleaved, through dockerd's API on tcp://127.0.0.1:2375.
 #
+# With bulwark loaded, drift_mode is 2: runc's start-up must pass the
+# drift rule, and the runs measure what that costs.
+#
 # usage: scripts/bench-docker.sh KO REPS RAW
 #
 # Appends three lines per run to RAW: "unloaded|loaded docker_run NS", the
@@ -96,6 +99,8 @@ set_state() {
 	if [ "$1" = loaded ]; then
 		load_module "$ko"
 		block_miner "$W/rootfs"
+		# Container start with the drift rule enforcing.
+		echo 2 >/proc/sys/kernel/bulwark/drift_mode
 	elif [ -d /sys/module/bulwark ]; then
 		rmmod bulwark
 	fi

@@ -44,6 +44,7 @@ record() {
 measure() {
 	record "$1" open_host "$("$bench" open "$w/file" 20000)"
 	record "$1" open_contained "$("$bench" -c open "$w/file" 20000)"
+	record "$1" open_write_contained "$("$bench" -c openw "$w/file" 20000)"
 	record "$1" open_keyname_contained "$("$bench" -c openw "$w/k/authorized_keys" 20000)"
 	record "$1" open_create_contained "$("$bench" -c openc "$w/c/file" 20000)"
 	record "$1" exec_host "$("$bench" exec "$w/prog" 300)"
@@ -62,6 +63,8 @@ for rep in $(seq "$reps"); do
 	fi
 	measure unloaded
 	insmod "$ko"
+	# Every rule enforces; drift starts in audit mode by default.
+	echo 2 >/proc/sys/kernel/bulwark/drift_mode
 	load_list "$w/list10"
 	"$bench" -c exec "$w/prog" 3 >/dev/null
 	measure loaded
@@ -132,7 +135,7 @@ END {
 	hash_ns = uncached - cached
 	json = "{\n  \"kernel\": \"" kver "\",\n  \"repetitions\": " reps ",\n"
 	md = "| measurement | unloaded (ns) | loaded (ns) | ratio |\n|---|---|---|---|\n"
-	n_order = split("open_host open_contained open_keyname_contained open_create_contained exec_host exec_contained mprotect_host connect_host docker_run docker_run_cpu", order, " ")
+	n_order = split("open_host open_contained open_write_contained open_keyname_contained open_create_contained exec_host exec_contained mprotect_host connect_host docker_run docker_run_cpu", order, " ")
 	for (i = 1; i <= n_order; i++) {
 		m = order[i]
 		r = med["loaded", m] / med["unloaded", m]

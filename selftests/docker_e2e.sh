@@ -518,6 +518,84 @@ if [ -e "$SECFS/keys_dirs" ]; then
 	printf '%s\n' "$HOST_KEY" >"$KEYS"
 fi
 
+# --- drift: a container runs only what its image brought ---------------
+
+if [ -e "$SYSCTL/drift_mode" ]; then
+	ratelimit_pause
+	knob drift_mode 2
+	d0=$(counter drift_blocked)
+	a0=$(counter drift_audited)
+	# Ten container starts in a row: runc's sealed memfd copy of itself
+	# and the image's programs pass, and nothing is counted.
+	n=0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		if $DOCKER run --rm --network none "$IMG" true \
+			>>"$W/runs.log" 2>&1; then
+			n=$((n + 1))
+		fi
+	done
+	if [ "$n" -eq 10 ] && [ "$(counter drift_blocked)" -eq "$d0" ] &&
+		[ "$(counter drift_audited)" -eq "$a0" ]; then
+		ok "drift enforce: 10 consecutive docker run succeed, none judged drifted"
+	else
+		not_ok "drift enforce: $n of 10 docker run succeeded, drift_blocked $d0 -> $(counter drift_blocked)" \
+			"$W/runs.log"
+	fi
+	check "drift enforce: a container runs a script, pipes and a shell" sh -c \
+		"$DOCKER run --rm --network none $IMG sh -c 'echo hello | tr a-z A-Z | grep -q HELLO'"
+	check "drift enforce: the image's busybox runs in the victim" \
+		in_victim /bin/busybox true
+
+	kmsg_mark drift
+	check_denied "drift: a copy of busybox made in the container is refused" \
+		in_victim sh -c 'cp /bin/busybox /tmp/bb && /tmp/bb true'
+	got=$(report_container drift 'action=deny op=exec reason=drift')
+	if [ "$got" = "$listed" ] &&
+		[ "$(counter drift_blocked)" -eq $((d0 + 1)) ]; then
+		ok "drift: the refusal is counted and logged, naming the container"
+	else
+		kmsg_since drift | grep bulwark >"$W/out" || true
+		not_ok "drift: counted and logged ($got, not $listed; drift_blocked $d0 -> $(counter drift_blocked))" \
+			"$W/out"
+	fi
+	check_denied "drift: the copy appended to (a new miner) is refused" \
+		in_victim sh -c 'echo x >> /tmp/bb; /tmp/bb true'
+	check_denied "drift: a script dropped in /dev/shm, run by its path, is refused" \
+		in_victim sh -c 'printf "#!/bin/sh\nexit 0\n" >/dev/shm/s && chmod +x /dev/shm/s && /dev/shm/s'
+	check "drift: sh still runs that script" in_victim sh /dev/shm/s
+	check_denied "drift: an image program rewritten in place is refused" \
+		in_victim sh -c 'cat /bin/busybox >/bin/memfd-exec && /bin/memfd-exec true'
+
+	# A host volume: what the container drops there is drifted, for the
+	# container; the host keeps running it.
+	mkdir -p "$W/vol"
+	check "drift: a container drops busybox into a host volume" \
+		$DOCKER run --rm --network none -v "$W/vol:/vol" "$IMG" \
+		cp /bin/busybox /vol/bb
+	check_denied "drift: another container cannot run it" \
+		$DOCKER run --rm --network none -v "$W/vol:/vol" "$IMG" /vol/bb true
+	check "drift: the host runs it" "$W/vol/bb" true
+
+	# What a host task writes is not drifted: docker cp, and the host's
+	# own copy into the volume.
+	cp "$W/rootfs/bin/busybox" "$W/host-bb"
+	check "drift: docker cp puts a program in the container" \
+		$DOCKER cp "$W/host-bb" victim:/tmp/from-host
+	check "drift: the container runs what docker cp put there" \
+		in_victim /tmp/from-host true
+	cp "$W/rootfs/bin/busybox" "$W/vol/host-bb"
+	check "drift: a container runs what the host put in the volume" \
+		$DOCKER run --rm --network none -v "$W/vol:/vol" "$IMG" \
+		/vol/host-bb true
+	blocked=$(counter drift_blocked)
+	if [ "$blocked" -eq $((d0 + 5)) ]; then
+		ok "drift_blocked counts the five refusals ($d0 -> $blocked)"
+	else
+		not_ok "drift_blocked counts the five refusals ($d0 -> $blocked)"
+	fi
+	knob drift_mode 1
+fi
+
 # --- and the containers stop ---------------------------------------------
 
 check "the long-running container stops" $DOCKER stop -t 2 victim
