@@ -187,8 +187,8 @@ static void overflowed_locked(const struct super_block *sb, time64_t since)
 	if (free == MAX_OVERFLOWED && i < MAX_OVERFLOWED)
 		free = i;
 	if (free < MAX_OVERFLOWED) {
-		/* Readers take @sb first: the new @since is seen with it. */
 		WRITE_ONCE(overflow[free].since, since);
+		/* Pairs with overflow_slot(): @since is seen with @sb. */
 		smp_store_release(&overflow[free].sb, sb);
 		return;
 	}
@@ -210,6 +210,7 @@ static struct overflowed *overflow_slot(const struct super_block *sb)
 	unsigned int i;
 
 	for (i = 0; i < MAX_OVERFLOWED; i++) {
+		/* Pairs with overflowed_locked(): @since comes with @sb. */
 		const struct super_block *o = smp_load_acquire(&overflow[i].sb);
 
 		if (!o)

@@ -6,11 +6,12 @@
 #ifndef _BULWARK_DRIFT_H
 #define _BULWARK_DRIFT_H
 
+#include <linux/bits.h>
 #include <linux/fs.h>
 #include <linux/types.h>
 
 /* Most files the rule remembers as written by contained tasks. */
-#define BULWARK_DRIFT_MAX_MARKS (1U << 17)
+#define BULWARK_DRIFT_MAX_MARKS BIT(17)
 
 bool bulwark_drift_memfd(const struct inode *inode);
 void bulwark_drift_written(struct file *file);
