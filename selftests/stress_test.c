@@ -174,6 +174,8 @@ struct stress {
 	 * is cleared.
 	 */
 	int quiet;
+	/* Set by the modes task: hold a decisive configuration a while. */
+	int calm;
 	int parked;
 };
 
@@ -295,6 +297,18 @@ static bool park_openers(struct stress *st)
 static void release_openers(struct stress *st)
 {
 	__atomic_store_n(&st->quiet, 0, __ATOMIC_SEQ_CST);
+}
+
+static bool calm(struct stress *st)
+{
+	return __atomic_load_n(&st->calm, __ATOMIC_SEQ_CST);
+}
+
+/* For the policy and reload tasks: change nothing while it is calm. */
+static void wait_calm(struct stress *st)
+{
+	while (calm(st) && !stopping(st))
+		usleep(20000);
 }
 
 static unsigned int rnd(unsigned int *state)
@@ -534,6 +548,21 @@ static void modes_main(struct stress *st, unsigned int *seed)
 	int val;
 
 	while (!stopping(st)) {
+		/*
+		 * Now and then, both rules enforce while the policy tasks
+		 * list the miner and the key directory and the reload task
+		 * waits: the workers see a decisive configuration, so both
+		 * outcomes get judged even on a slow kernel.
+		 */
+		if (rnd(seed) % 12 == 0) {
+			__atomic_store_n(&st->calm, 1, __ATOMIC_SEQ_CST);
+			set_mode(st, AS_MINER_MODE, "miner_mode", 2);
+			set_mode(st, AS_KEYS_MODE, "keys_mode", 2);
+			st->c[CTL_MODES].ops += 2;
+			usleep(700000);
+			__atomic_store_n(&st->calm, 0, __ATOMIC_SEQ_CST);
+			continue;
+		}
 		val = lowest + rnd(seed) % (3 - lowest);
 		if (rnd(seed) & 1)
 			set_mode(st, AS_MINER_MODE, "miner_mode", val);
@@ -617,7 +646,8 @@ static void blocklist_main(struct stress *st, unsigned int *seed)
 			continue;
 		pick = rnd(seed) % 10;
 		/* The counters test keeps the miner's hash listed. */
-		kind = pick < 5 ? BL_REPLACE : pick < 8 ? BL_APPEND :
+		kind = pick < 5 || calm(st) ? BL_REPLACE :
+		       pick < 8 ? BL_APPEND :
 		       pick < 9 && st->reload ? BL_WITHOUT : BL_INVALID;
 		n = sizes[rnd(seed) % ARRAY_SIZE(sizes)];
 		len = 0;
@@ -668,6 +698,7 @@ static void blocklist_main(struct stress *st, unsigned int *seed)
 		}
 		st->c[CTL_BLOCKLIST].ops++;
 		nap(seed, 200);
+		wait_calm(st);
 	}
 	free(buf);
 }
@@ -687,7 +718,7 @@ static void keys_dirs_main(struct stress *st, unsigned int *seed)
 		if (hold_off(st))
 			continue;
 		/* The counters test keeps the key directory listed. */
-		listed = !st->reload || rnd(seed) % 4;
+		listed = !st->reload || rnd(seed) % 4 || calm(st);
 		len = 0;
 		for (i = 0; i < ARRAY_SIZE(others); i++)
 			if (rnd(seed) & 1 && !access(others[i], F_OK))
@@ -711,6 +742,7 @@ static void keys_dirs_main(struct stress *st, unsigned int *seed)
 		}
 		st->c[CTL_KEYS_DIRS].ops++;
 		nap(seed, 100);
+		wait_calm(st);
 	}
 }
 
@@ -821,6 +853,7 @@ static void reload_main(struct stress *st, unsigned int *seed)
 
 	while (!stopping(st)) {
 		nap(seed, 3000);
+		wait_calm(st);
 		st->c[CTL_RELOAD].ops++;
 		if (rnd(seed) % 3 == 0) {
 			/* With a policy file open, the unload is refused. */
