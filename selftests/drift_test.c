@@ -600,6 +600,47 @@ TEST_F(drift, runtime_clone_of_itself)
 		  counter(_metadata, COUNTER("drift_audited")));
 }
 
+/*
+ * runc may clone itself before "runc init" joins the container's cgroup:
+ * the copy is made on the host, and run once contained.
+ */
+TEST_F(drift, runtime_clone_joined_later)
+{
+	unsigned long long blocked, audited;
+	char clone[PATH_MAX], arg[PATH_MAX + 16], *slash;
+	int status;
+
+	if (!variant->cgroup)
+		SKIP(return, "a task cannot join a pid namespace itself");
+	strcpy(clone, self->helper);
+	slash = strrchr(clone, '/');
+	strcpy(slash + 1, "selfclone");
+	snprintf(arg, sizeof(arg), "write,join=%.4000s/cgroup.procs",
+		 self->cgroup);
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	status = run(self, variant, false, OP_EXEC_ARG, clone, arg);
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
+	EXPECT_EQ(audited, counter(_metadata, COUNTER("drift_audited")));
+
+	/* Not sealed against writes: judged, since it runs contained. */
+	usleep(LOG_PACE_US);
+	snprintf(arg, sizeof(arg), "nowrite,join=%.4000s/cgroup.procs",
+		 self->cgroup);
+	status = run(self, variant, false, OP_EXEC_ARG, clone, arg);
+	if (variant->mode == 2) {
+		EXPECT_EQ(EPERM, status);
+		EXPECT_EQ(blocked + 1,
+			  counter(_metadata, COUNTER("drift_blocked")));
+	} else {
+		EXPECT_EQ(0, status);
+		EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
+	}
+	EXPECT_EQ(audited + (variant->mode == 1),
+		  counter(_metadata, COUNTER("drift_audited")));
+}
+
 TEST_F(drift, ldso_of_dropped_file)
 {
 	char x[PATH_MAX];
