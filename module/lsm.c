@@ -1000,6 +1000,7 @@ static long hook_ia32_delete_module(const struct pt_regs *regs)
 static struct bulwark_hook hooks[] = {
 	HOOK(file_open, want_file_open),
 	HOOK(mmap_file, want_mmap_exec),
+	HOOK(file_mprotect, want_mprotect),
 	HOOK(inode_free, want_inode_free),
 	HOOK(unix_stream_connect, want_escape_connect),
 	HOOK(file_ioctl, want_keys_ioctl),
@@ -1014,9 +1015,6 @@ static struct bulwark_hook hooks[] = {
 	HOOK(inode_mknod, want_keys),
 	HOOK(inode_mkdir, want_keys),
 	HOOK(sb_mount, want_keys_mount),
-	HOOK(sb_kern_mount, want_sb_kern_mount),
-	HOOK(sb_free, want_sb_free),
-	HOOK(file_mprotect, want_mprotect),
 	HOOK(move_mount, want_keys),
 	HOOK(inode_setxattr, want_keys),
 	/* New in v6.2. */
@@ -1026,6 +1024,8 @@ static struct bulwark_hook hooks[] = {
 #ifdef BULWARK_HAVE_INODE_FILE_SETATTR
 	HOOK(inode_file_setattr, want_keys),
 #endif
+	HOOK(sb_kern_mount, want_sb_kern_mount),
+	HOOK(sb_free, want_sb_free),
 	HOOK(ptrace_access_check, want_escape_ptrace),
 	HOOK(kernel_read_file, want_escape_read),
 	HOOK(kernel_load_data, want_escape_load),
