@@ -36,6 +36,7 @@
 
 enum op {
 	OP_COPY,	/* copy_file(src, path) */
+	OP_TMPFILE,	/* src into an O_TMPFILE file, then linked as path */
 	OP_SCRIPT,	/* writes SCRIPT into path, mode 0755 */
 	OP_EXEC,	/* execve(path) */
 	OP_EXEC_ARG,	/* execve(path, src) */
@@ -188,6 +189,34 @@ static int own_tmpfs(struct job *j)
 	return exec_failed(j);
 }
 
+/* Copies j->src into a new O_TMPFILE file, then links it as j->path. */
+static int tmpfile_copy(struct job *j)
+{
+	char dir[PATH_MAX], proc[64], buf[65536];
+	int in, fd, ret = -1;
+	ssize_t n;
+
+	snprintf(dir, sizeof(dir), "%s", j->path);
+	*strrchr(dir, '/') = '\0';
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0755);
+	in = open(j->src, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || in < 0)
+		goto out;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, n) != n)
+			goto out;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (n == 0 && !linkat(AT_FDCWD, proc, AT_FDCWD, j->path,
+			      AT_SYMLINK_FOLLOW))
+		ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (in >= 0)
+		close(in);
+	return ret;
+}
+
 /* In the child: does @arg's operation. */
 static int do_job(void *arg)
 {
@@ -202,6 +231,8 @@ static int do_job(void *arg)
 	switch (j->op) {
 	case OP_COPY:
 		return copy_file(j->src, j->path) ? CTX_SETUP_FAILED : 0;
+	case OP_TMPFILE:
+		return tmpfile_copy(j) ? CTX_SETUP_FAILED : 0;
 	case OP_SCRIPT:
 		fd = open(j->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			  0755);
@@ -506,6 +537,15 @@ TEST_F(drift, copy_in_tmp)
 
 	join(x, self->dir, "x");
 	drop(_metadata, self, variant, x);
+	check_exec(_metadata, self, variant, OP_EXEC, x, x);
+}
+
+TEST_F(drift, o_tmpfile_in_tmp)
+{
+	char x[PATH_MAX];
+
+	join(x, self->dir, "tmpfile");
+	ASSERT_EQ(0, run(self, variant, true, OP_TMPFILE, x, self->helper));
 	check_exec(_metadata, self, variant, OP_EXEC, x, x);
 }
 
