@@ -50,31 +50,23 @@
 #define ESCAPE_SCOPE BULWARK_SCOPE_NS
 #define DRIFT_SCOPE BULWARK_SCOPE_NS
 
-/*
- * The exec rule is on, has something to find, and the current task is
- * subject to it.
- */
-static bool want_exec(struct bulwark_ftrace_regs *fregs)
+/* The miner rule is on and has something to find. */
+static bool miner_on(void)
 {
 	return READ_ONCE(bulwark_miner_mode) != BULWARK_MODE_OFF &&
-	       !bulwark_blocklist_empty() &&
-	       bulwark_current_maybe_contained(MINER_SCOPE);
+	       !bulwark_blocklist_empty();
 }
 
 /*
- * The drift rule is on and the current task is subject to it.  Written
- * files are remembered even while it is off (want_drift_mark()).
+ * An exec: the miner rule's or the drift rule's.  One look at the task:
+ * the miner rule's scope includes the drift rule's.
  */
-static bool want_drift(struct bulwark_ftrace_regs *fregs)
-{
-	return READ_ONCE(bulwark_drift_mode) != BULWARK_MODE_OFF &&
-	       bulwark_current_maybe_contained(DRIFT_SCOPE);
-}
-
-/* An exec: the miner rule's or the drift rule's. */
 static bool want_bprm(struct bulwark_ftrace_regs *fregs)
 {
-	return want_exec(fregs) || want_drift(fregs);
+	if (miner_on())
+		return bulwark_current_maybe_contained(MINER_SCOPE);
+	return READ_ONCE(bulwark_drift_mode) != BULWARK_MODE_OFF &&
+	       bulwark_current_maybe_contained(DRIFT_SCOPE);
 }
 
 /*
@@ -106,7 +98,7 @@ static bool mapping_own_exec(const struct file *file)
 	       file == rcu_access_pointer(mm->exe_file);
 }
 
-/* As want_exec(), for an executable mapping of a file. */
+/* As want_bprm(), for an executable mapping of a file. */
 static bool want_mmap_exec(struct bulwark_ftrace_regs *fregs)
 {
 	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
@@ -319,8 +311,10 @@ static int (*orig_inode_rename)(struct inode *old_dir,
  */
 static int judge_code(struct file *file, const char *op)
 {
-	int ret = IF_CONTAINED(MINER_SCOPE, bulwark_exec_check(file, op));
+	int ret = 0;
 
+	if (miner_on())
+		ret = IF_CONTAINED(MINER_SCOPE, bulwark_exec_check(file, op));
 	if (!ret && READ_ONCE(bulwark_drift_mode) != BULWARK_MODE_OFF)
 		ret = IF_CONTAINED(DRIFT_SCOPE, bulwark_drift_check(file, op));
 	return ret;
@@ -395,18 +389,29 @@ static int hook_sb_kern_mount(const struct super_block *sb)
  */
 static int hook_file_open(struct file *file)
 {
+	bool escape = bulwark_escape_open_concerns(file) &&
+		      READ_ONCE(bulwark_escape_mode) != BULWARK_MODE_OFF;
+	bool keys = bulwark_keys_open_modifies(file) &&
+		    (READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF ||
+		     READ_ONCE(bulwark_persist_mode) != BULWARK_MODE_OFF) &&
+		    bulwark_keys_want_dentry(file->f_path.dentry);
+	bool mark = file->f_mode & FMODE_WRITE;
+	bool contained = false;
 	int ret = 0;
 
-	if (bulwark_current_contained(HOST_FILES_SCOPE)) {
+	/* One scope for the three rules: one look at the task. */
+	BUILD_BUG_ON(HOST_FILES_SCOPE != ESCAPE_SCOPE ||
+		     HOST_FILES_SCOPE != DRIFT_SCOPE);
+	if (escape || keys || mark)
+		contained = bulwark_current_contained(HOST_FILES_SCOPE);
+	if (contained && escape)
 		ret = bulwark_escape_open(file);
-		if (!ret)
-			ret = bulwark_keys_open(file);
-	}
+	if (contained && keys && !ret)
+		ret = bulwark_keys_open(file);
 
 	if (!ret)
 		ret = orig_file_open(file);
-	if (!ret && (file->f_mode & FMODE_WRITE) &&
-	    bulwark_current_contained(DRIFT_SCOPE))
+	if (!ret && contained && mark)
 		bulwark_drift_written(file);
 
 	bulwark_hook_leave();
