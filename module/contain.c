@@ -426,6 +426,38 @@ static bool contained(u32 (*ask)(char *id, size_t len), int max_scope)
 }
 
 /**
+ * bulwark_current_contained_cached - does a rule apply, as far as cached?
+ * @max_scope: as for bulwark_current_maybe_contained()
+ *
+ * As bulwark_current_maybe_contained(), in atomic context, but tells a
+ * task known to be contained from one whose cgroups have no cached
+ * verdict yet.
+ *
+ * Return: 1 when the rule applies to the current task, 0 when it does
+ * not, -1 when only bulwark_current_contained() can tell.
+ */
+int bulwark_current_contained_cached(int max_scope)
+{
+	int scope = min(READ_ONCE(bulwark_scope), max_scope);
+	u32 flags;
+
+	if (scope == BULWARK_SCOPE_ALL ||
+	    (scope >= BULWARK_SCOPE_NS && in_child_namespace(current))) {
+		if (!bulwark_exempt_any())
+			return 1;
+		flags = cached_verdict(NULL, 0);
+		if (!flags)
+			return -1;
+		return !(flags & VERDICT_EXEMPT);
+	}
+	flags = cached_verdict(NULL, 0);
+	if (!flags)
+		return -1;
+	return (flags & (VERDICT_CONTAINER | VERDICT_EXEMPT)) ==
+	       VERDICT_CONTAINER;
+}
+
+/**
  * bulwark_current_maybe_contained - might a rule apply to the current task?
  * @max_scope: the widest scope the rule follows: BULWARK_SCOPE_ALL for
  *	the miner rule, BULWARK_SCOPE_NS for the others, which scope 2

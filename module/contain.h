@@ -15,6 +15,7 @@ struct task_struct;
 #define BULWARK_CONTAINER_ID_LEN 72
 
 bool bulwark_current_maybe_contained(int max_scope);
+int bulwark_current_contained_cached(int max_scope);
 bool bulwark_current_contained(int max_scope);
 bool bulwark_current_contained_atomic(int max_scope);
 bool bulwark_task_contained_atomic(struct task_struct *task);

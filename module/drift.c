@@ -273,13 +273,14 @@ static bool memfd_sealed(const struct inode *inode)
 }
 
 /**
- * bulwark_drift_written - remember a file a contained task opened to write
- * @file: the file, just opened
+ * bulwark_drift_written - remember a file a contained task opens to write
+ * @file: the file being opened, or just opened
+ * @gfp: GFP_KERNEL, or GFP_ATOMIC from the ftrace callback
  *
  * Marks even while the rule is off, so that turning it on judges what
- * was written before.  May sleep.
+ * was written before.  Sleeps only with GFP_KERNEL.
  */
-void bulwark_drift_written(struct file *file)
+void bulwark_drift_written(struct file *file, gfp_t gfp)
 {
 	struct inode *inode = file_inode(file);
 	struct drift_mark *m;
@@ -294,7 +295,7 @@ void bulwark_drift_written(struct file *file)
 	    bulwark_drift_memfd(inode) || marked(inode))
 		return;
 
-	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	m = kmalloc(sizeof(*m), gfp | __GFP_NOWARN);
 	if (!m) {
 		overflowed(inode->i_sb);
 		return;

@@ -14,7 +14,7 @@
 #define BULWARK_DRIFT_MAX_MARKS BIT(17)
 
 bool bulwark_drift_memfd(const struct inode *inode);
-void bulwark_drift_written(struct file *file);
+void bulwark_drift_written(struct file *file, gfp_t gfp);
 int bulwark_drift_check(struct file *file, const char *op);
 bool bulwark_drift_want_inode_free(const struct inode *inode);
 void bulwark_drift_inode_free(struct inode *inode);

@@ -49,6 +49,9 @@
 #define HOST_FILES_SCOPE BULWARK_SCOPE_NS
 #define ESCAPE_SCOPE BULWARK_SCOPE_NS
 #define DRIFT_SCOPE BULWARK_SCOPE_NS
+#if HOST_FILES_SCOPE != ESCAPE_SCOPE || HOST_FILES_SCOPE != DRIFT_SCOPE
+#error "hook_file_open() looks at the task once for all three rules"
+#endif
 
 /* The miner rule is on and has something to find. */
 static bool miner_on(void)
@@ -178,10 +181,22 @@ static bool want_file_open(struct bulwark_ftrace_regs *fregs)
 {
 	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
 
-	/* The drift rule remembers what contained tasks write, new or not. */
-	if ((file->f_mode & FMODE_WRITE) &&
-	    bulwark_current_maybe_contained(DRIFT_SCOPE))
-		return true;
+	/*
+	 * The drift rule remembers what contained tasks open to write, new
+	 * files too, whatever its mode.  A task known to be contained has
+	 * its file remembered here, before the open, which costs far less
+	 * than a redirect; one whose cgroups have no verdict cached yet is
+	 * left to the handler.  On PREEMPT_RT, where this callback may not
+	 * allocate, every such open is left to the handler.
+	 */
+	if (file->f_mode & FMODE_WRITE) {
+		int c = bulwark_current_contained_cached(DRIFT_SCOPE);
+
+		if (c < 0 || (c > 0 && IS_ENABLED(CONFIG_PREEMPT_RT)))
+			return true;
+		if (c > 0)
+			bulwark_drift_written((struct file *)file, GFP_ATOMIC);
+	}
 	if (bulwark_keys_open_modifies(file) && want_keys(fregs) &&
 	    bulwark_keys_want_dentry(file->f_path.dentry))
 		return true;
@@ -395,13 +410,12 @@ static int hook_file_open(struct file *file)
 		    (READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF ||
 		     READ_ONCE(bulwark_persist_mode) != BULWARK_MODE_OFF) &&
 		    bulwark_keys_want_dentry(file->f_path.dentry);
+	/* Perhaps remembered by want_file_open() already: it is cheap. */
 	bool mark = file->f_mode & FMODE_WRITE;
 	bool contained = false;
 	int ret = 0;
 
-	/* One scope for the three rules: one look at the task. */
-	BUILD_BUG_ON(HOST_FILES_SCOPE != ESCAPE_SCOPE ||
-		     HOST_FILES_SCOPE != DRIFT_SCOPE);
+	/* One scope for the three rules (above): one look at the task. */
 	if (escape || keys || mark)
 		contained = bulwark_current_contained(HOST_FILES_SCOPE);
 	if (contained && escape)
@@ -412,7 +426,7 @@ static int hook_file_open(struct file *file)
 	if (!ret)
 		ret = orig_file_open(file);
 	if (!ret && contained && mark)
-		bulwark_drift_written(file);
+		bulwark_drift_written(file, GFP_KERNEL);
 
 	bulwark_hook_leave();
 	return ret;
