@@ -461,12 +461,18 @@ static bool same_content(struct file *a, struct file *b, loff_t size)
 	return same;
 }
 
-/*
- * A container runtime's copy of itself: @file, a memfd sealed against
- * writes, holds exactly the program that the task runs, which is not
- * drifted itself.
+/**
+ * bulwark_drift_clone_of - is this memfd a container runtime's copy of itself?
+ * @file: a memfd about to run
+ *
+ * runc and crun copy their program into a memfd, seal it and run the
+ * copy.  It is that when it is sealed against writes and holds exactly
+ * the program that the current task runs, which is itself neither a
+ * memfd nor drifted.  Reads both files whole; killable.  May sleep.
+ *
+ * Return: the program, with a reference the caller puts, or NULL.
  */
-static bool runtime_clone(struct file *file)
+struct file *bulwark_drift_clone_of(struct file *file)
 {
 	struct inode *inode = file_inode(file);
 	struct file *exe;
@@ -474,10 +480,10 @@ static bool runtime_clone(struct file *file)
 	loff_t size;
 
 	if (!memfd_sealed(inode) || !current->mm)
-		return false;
+		return NULL;
 	exe = bulwark_get_exe_file(current->mm);
 	if (!exe)
-		return false;
+		return NULL;
 	size = i_size_read(inode);
 	if ((exe->f_mode & FMODE_READ) && size &&
 	    size == i_size_read(file_inode(exe)) &&
@@ -490,21 +496,25 @@ static bool runtime_clone(struct file *file)
 		if (ref)
 			module_put(THIS_MODULE);
 	}
+	if (same)
+		return exe;
 	fput(exe);
-	return same;
+	return NULL;
 }
 
 /**
  * bulwark_drift_check - apply the drift rule to a file about to run
  * @file: the file executed, or mapped executable
  * @op: "exec", "mmap" or "mprotect"
+ * @clone: @file is a memfd that bulwark_drift_clone_of() found to be a
+ *	container runtime's copy of itself
  *
  * For the current task, which is contained.  May sleep.
  *
  * Return: -EPERM when the file is drifted and the rule enforced,
  * otherwise 0.
  */
-int bulwark_drift_check(struct file *file, const char *op)
+int bulwark_drift_check(struct file *file, const char *op, bool clone)
 {
 	int mode = READ_ONCE(bulwark_drift_mode);
 	struct bulwark_event ev = {
@@ -520,7 +530,7 @@ int bulwark_drift_check(struct file *file, const char *op)
 	if (!S_ISREG(inode->i_mode))
 		return 0;
 	if (bulwark_drift_memfd(inode)) {
-		if (runtime_clone(file))
+		if (clone)
 			return 0;
 	} else if (!drifted_file(inode)) {
 		return 0;

@@ -15,7 +15,8 @@
 
 bool bulwark_drift_memfd(const struct inode *inode);
 void bulwark_drift_written(struct file *file, gfp_t gfp);
-int bulwark_drift_check(struct file *file, const char *op);
+struct file *bulwark_drift_clone_of(struct file *file);
+int bulwark_drift_check(struct file *file, const char *op, bool clone);
 bool bulwark_drift_want_inode_free(const struct inode *inode);
 void bulwark_drift_inode_free(struct inode *inode);
 void bulwark_drift_sb_mounted(struct super_block *sb);

@@ -326,12 +326,28 @@ static int (*orig_inode_rename)(struct inode *old_dir,
  */
 static int judge_code(struct file *file, const char *op)
 {
+	bool miner = miner_on() && bulwark_current_contained(MINER_SCOPE);
+	bool drift = READ_ONCE(bulwark_drift_mode) != BULWARK_MODE_OFF &&
+		     bulwark_current_contained(DRIFT_SCOPE);
+	struct file *clone_of = NULL;
 	int ret = 0;
 
-	if (miner_on())
-		ret = IF_CONTAINED(MINER_SCOPE, bulwark_exec_check(file, op));
-	if (!ret && READ_ONCE(bulwark_drift_mode) != BULWARK_MODE_OFF)
-		ret = IF_CONTAINED(DRIFT_SCOPE, bulwark_drift_check(file, op));
+	if (!miner && !drift)
+		return 0;
+	/*
+	 * A runtime's sealed copy of itself (runc, crun, at every
+	 * container start) is judged as the program it copies: the miner
+	 * rule finds that one's digest in its cache instead of hashing a
+	 * new memfd each time, and the drift rule lets it run.
+	 */
+	if (bulwark_drift_memfd(file_inode(file)))
+		clone_of = bulwark_drift_clone_of(file);
+	if (miner)
+		ret = bulwark_exec_check(clone_of ?: file, op);
+	if (!ret && drift)
+		ret = bulwark_drift_check(file, op, clone_of);
+	if (clone_of)
+		fput(clone_of);
 	return ret;
 }
 
