@@ -364,7 +364,8 @@ void bulwark_drift_inode_free(struct inode *inode)
 
 /**
  * bulwark_drift_sb_mounted - remember a filesystem a contained task mounted
- * @sb: the new superblock
+ * @sb: the superblock being set up for the mount, none of whose mounts
+ *	exists yet
  *
  * Only a superblock this mount created: mounting again a filesystem that
  * is already mounted (the host's disk) shares its superblock, which stays

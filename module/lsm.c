@@ -134,8 +134,11 @@ static bool want_sb_free(struct bulwark_ftrace_regs *fregs)
 	return bulwark_drift_want_sb_free((void *)bulwark_fregs_arg(fregs, 0));
 }
 
-/* A new mount by a task the drift rule may judge, in any mode. */
-static bool want_sb_kern_mount(struct bulwark_ftrace_regs *fregs)
+/*
+ * A filesystem being set up for a mount (vfs_get_tree()), by a task the
+ * drift rule may judge, in any mode.
+ */
+static bool want_sb_set_mnt_opts(struct bulwark_ftrace_regs *fregs)
 {
 	return bulwark_current_maybe_contained(DRIFT_SCOPE);
 }
@@ -282,7 +285,9 @@ static int (*orig_file_mprotect)(struct vm_area_struct *vma,
 				 unsigned long reqprot, unsigned long prot);
 static void (*orig_inode_free)(struct inode *inode);
 static void (*orig_sb_free)(struct super_block *sb);
-static int (*orig_sb_kern_mount)(const struct super_block *sb);
+static int (*orig_sb_set_mnt_opts)(struct super_block *sb, void *mnt_opts,
+				   unsigned long kern_flags,
+				   unsigned long *set_kern_flags);
 static int (*orig_file_open)(struct file *file);
 static int (*orig_file_ioctl)(struct file *file, unsigned int cmd,
 			      unsigned long arg);
@@ -401,13 +406,22 @@ static void hook_sb_free(struct super_block *sb)
 	bulwark_hook_leave();
 }
 
-/* The const was added in v6.x; the handler does not change @sb. */
-static int hook_sb_kern_mount(const struct super_block *sb)
+/*
+ * vfs_get_tree() calls it once the superblock is found or made, before
+ * any mount of it exists on every kernel: a superblock this mount made
+ * has one active reference, one that was mounted already has more.
+ * (security_sb_kern_mount() comes after the new mount on 7.x, too late
+ * to tell.)
+ */
+static int hook_sb_set_mnt_opts(struct super_block *sb, void *mnt_opts,
+				unsigned long kern_flags,
+				unsigned long *set_kern_flags)
 {
-	int ret = orig_sb_kern_mount(sb);
+	int ret = orig_sb_set_mnt_opts(sb, mnt_opts, kern_flags,
+				       set_kern_flags);
 
 	if (!ret && bulwark_current_contained(DRIFT_SCOPE))
-		bulwark_drift_sb_mounted((struct super_block *)sb);
+		bulwark_drift_sb_mounted(sb);
 
 	bulwark_hook_leave();
 	return ret;
@@ -1059,7 +1073,7 @@ static struct bulwark_hook hooks[] = {
 #ifdef BULWARK_HAVE_INODE_FILE_SETATTR
 	HOOK(inode_file_setattr, want_keys),
 #endif
-	HOOK(sb_kern_mount, want_sb_kern_mount),
+	HOOK(sb_set_mnt_opts, want_sb_set_mnt_opts),
 	HOOK(sb_free, want_sb_free),
 	HOOK(ptrace_access_check, want_escape_ptrace),
 	HOOK(kernel_read_file, want_escape_read),
