@@ -49,6 +49,7 @@
 #include "config.h"
 #include "counters.h"
 #include "drift.h"
+#include "exec.h"
 #include "report.h"
 
 #define BUCKET_BITS 15
@@ -362,6 +363,19 @@ void bulwark_drift_inode_free(struct inode *inode)
 	spin_unlock(&drift_lock);
 }
 
+/*
+ * A filesystem whose files' content does not come through opens on this
+ * host: one on a block device (a disk image on a loop device: its files
+ * exist before anything writes them), FUSE, or a network filesystem.  A
+ * tmpfs, overlayfs, procfs and the like are not: what a container writes
+ * there is marked as it writes it, and what the host writes is the
+ * host's.
+ */
+static bool content_unseen(const struct super_block *sb)
+{
+	return sb->s_bdev || bulwark_remote_content(sb);
+}
+
 /**
  * bulwark_drift_sb_mounted - remember a filesystem a contained task mounted
  * @sb: the superblock being set up for the mount, none of whose mounts
@@ -369,29 +383,37 @@ void bulwark_drift_inode_free(struct inode *inode)
  *
  * Only a superblock this mount created: mounting again a filesystem that
  * is already mounted (the host's disk) shares its superblock, which stays
- * the host's.
+ * the host's.  Only filesystems whose content bulwark does not see
+ * written (content_unseen()).
+ *
+ * Return: 0, or -ENOSPC when the table is full: the mount is refused,
+ * rather than its files allowed.
  */
-void bulwark_drift_sb_mounted(struct super_block *sb)
+int bulwark_drift_sb_mounted(struct super_block *sb)
 {
 	unsigned int i;
+	int ret = -ENOSPC;
 
-	if (atomic_read(&sb->s_active) != 1)
-		return;
+	if (atomic_read(&sb->s_active) != 1 || !content_unseen(sb))
+		return 0;
 	spin_lock(&drift_lock);
 	for (i = 0; i < MAX_CONTAINER_SBS; i++) {
-		if (sbs[i] == sb)
-			goto out;
+		if (sbs[i] == sb) {
+			ret = 0;
+			break;
+		}
 		if (!sbs[i]) {
 			WRITE_ONCE(sbs[i], sb);
 			if (i >= nsbs)
 				WRITE_ONCE(nsbs, i + 1);
-			goto out;
+			ret = 0;
+			break;
 		}
 	}
-	/* No room: everything on it counts as drifted all the same. */
-	overflowed_locked(sb, 0);
-out:
 	spin_unlock(&drift_lock);
+	if (ret)
+		pr_warn_ratelimited("drift: cannot remember more filesystems mounted by containers; refusing the mount\n");
+	return ret;
 }
 
 /**

@@ -70,10 +70,10 @@
 /* Slots in the digest cache: about 400 KiB. */
 #define CACHE_BITS 12
 /* Magic numbers that <uapi/linux/magic.h> lacks before v6.x. */
-#define MAGIC_FUSE 0x65735546
-#define MAGIC_CIFS 0xff534d42
-#define MAGIC_SMB2 0xfe534d42
-#define MAGIC_CEPH 0x00c36400
+#define BULWARK_MAGIC_FUSE 0x65735546
+#define BULWARK_MAGIC_CIFS 0xff534d42
+#define BULWARK_MAGIC_SMB2 0xfe534d42
+#define BULWARK_MAGIC_CEPH 0x00c36400
 
 /* Bytes read from the file at a time while hashing. */
 #define HASH_CHUNK (256 * 1024)
@@ -179,17 +179,25 @@ static bool cache_lookup(const struct file_key *key, u8 *digest)
 	return hit;
 }
 
-/* Filesystems whose content may change without this kernel seeing it. */
-static bool remote_content(const struct super_block *sb)
+/**
+ * bulwark_remote_content - may this filesystem's content change unseen?
+ * @sb: the filesystem
+ *
+ * FUSE, network filesystems, and filesystems mounted from a user
+ * namespace: their content may change without this kernel seeing it.
+ *
+ * Return: true if so.
+ */
+bool bulwark_remote_content(const struct super_block *sb)
 {
 	switch (sb->s_magic) {
-	case MAGIC_FUSE:
+	case BULWARK_MAGIC_FUSE:
 	case NFS_SUPER_MAGIC:
 	case SMB_SUPER_MAGIC:
-	case MAGIC_SMB2:
-	case MAGIC_CIFS:
+	case BULWARK_MAGIC_SMB2:
+	case BULWARK_MAGIC_CIFS:
 	case V9FS_MAGIC:
-	case MAGIC_CEPH:
+	case BULWARK_MAGIC_CEPH:
 	case AFS_FS_MAGIC:
 	case AFS_SUPER_MAGIC:
 	case CODA_SUPER_MAGIC:
@@ -203,7 +211,7 @@ static bool cacheable(const struct inode *inode, const struct file_key *key)
 {
 	struct timespec64 now;
 
-	if (remote_content(inode->i_sb))
+	if (bulwark_remote_content(inode->i_sb))
 		return false;
 	if (IS_I_VERSION(inode))
 		return true;

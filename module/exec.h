@@ -8,6 +8,7 @@
 
 #include <linux/fs.h>
 
+bool bulwark_remote_content(const struct super_block *sb);
 int bulwark_exec_check(struct file *file, const char *op);
 int bulwark_exec_init(void);
 void bulwark_exec_exit(void);

@@ -421,7 +421,7 @@ static int hook_sb_set_mnt_opts(struct super_block *sb, void *mnt_opts,
 				       set_kern_flags);
 
 	if (!ret && bulwark_current_contained(DRIFT_SCOPE))
-		bulwark_drift_sb_mounted(sb);
+		ret = bulwark_drift_sb_mounted(sb);
 
 	bulwark_hook_leave();
 	return ret;

@@ -14,6 +14,8 @@
  */
 
 #include <elf.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/statfs.h>
 #include <time.h>
@@ -47,7 +49,7 @@ enum op {
 	OP_MPROTECT,	/* mmap(PROT_READ), then mprotect(PROT_EXEC) */
 	OP_SH,		/* execve("/bin/sh", path) */
 	OP_READ,	/* open(O_RDONLY) and read() */
-	OP_OWN_TMPFS,	/* mounts a tmpfs on path, waits, runs path/prog */
+	OP_OWN_TMPFS,	/* mounts a tmpfs (or src, ext2) on path, waits, runs path/prog */
 	OP_WRITE_KNOB,	/* writes src to drift_mode */
 };
 
@@ -176,7 +178,8 @@ static int own_tmpfs(struct job *j)
 
 	if (unshare(CLONE_NEWNS) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("tmpfs", j->path, "tmpfs", 0, "mode=0755") ||
+	    (j->src[0] ? mount(j->src, j->path, "ext2", MS_RDONLY, NULL) :
+			 mount("tmpfs", j->path, "tmpfs", 0, "mode=0755")) ||
 	    readlink("/proc/self", self, sizeof(self) - 1) <= 0)
 		return CTX_SETUP_FAILED;
 	/* /proc is the host's: its "self" is the host's pid. */
@@ -722,40 +725,126 @@ TEST_F(drift, dropped_script)
 	check_exec(_metadata, self, variant, OP_EXEC, x, x);
 }
 
-TEST_F(drift, tmpfs_mounted_by_container)
+/*
+ * A contained task mounts a filesystem of its own (a tmpfs, or the
+ * ext2 image on the loop device @dev) on a directory, then runs "prog"
+ * from it, which the host wrote.  Returns the outcome's job status.
+ */
+static int run_own_mount(struct __test_metadata *const _metadata,
+			 FIXTURE_DATA(drift) *self,
+			 const FIXTURE_VARIANT(drift) *variant, const char *dev)
 {
-	unsigned long long blocked, audited;
 	char mnt[PATH_MAX], x[PATH_MAX + 64];
 	struct job *j = self->j;
 	pid_t pid;
-	int status;
 
 	join(mnt, self->dir, "mnt");
-	ASSERT_EQ(0, mkdir(mnt, 0755));
-	usleep(LOG_PACE_US);
-	blocked = counter(_metadata, COUNTER("drift_blocked"));
-	audited = counter(_metadata, COUNTER("drift_audited"));
+	EXPECT_TRUE(!mkdir(mnt, 0755) || errno == EEXIST);
 	memset(j, 0, sizeof(*j));
 	j->op = OP_OWN_TMPFS;
 	strcpy(j->path, mnt);
+	if (dev)
+		snprintf(j->src, sizeof(j->src), "%s", dev);
 	if (variant->cgroup)
 		join(j->procs, self->cgroup, "cgroup.procs");
 	pid = spawn_in_context(variant->cgroup ? CTX_HOST : CTX_PIDNS, do_job,
 			       j);
-	ASSERT_LE(0, pid);
+	EXPECT_LE(0, pid);
+	if (pid < 0)
+		return -1;
 	EXPECT_TRUE(wait_flag(&j->ready));
-	/* The host writes the program there: only the mount is the task's. */
-	snprintf(x, sizeof(x), "/proc/%d/root%s/prog", j->host_pid, mnt);
-	EXPECT_EQ(0, copy_file(self->helper, x))
-	{
-		TH_LOG("%s: %s", x, strerror(errno));
+	if (!dev) {
+		/* The host writes the program there. */
+		snprintf(x, sizeof(x), "/proc/%d/root%s/prog", j->host_pid,
+			 mnt);
+		EXPECT_EQ(0, copy_file(self->helper, x))
+		{
+			TH_LOG("%s: %s", x, strerror(errno));
+		}
 	}
 	__atomic_store_n(&j->go, 1, __ATOMIC_RELEASE);
-	status = wait_context(pid);
+	return wait_context(pid);
+}
+
+/*
+ * A tmpfs the container mounted, with a program the host wrote: what
+ * the container writes there is marked as written, what the host writes
+ * is the host's.  Allowed.
+ */
+TEST_F(drift, tmpfs_mounted_by_container)
+{
+	unsigned long long blocked, audited;
+
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	EXPECT_EQ(0, run_own_mount(_metadata, self, variant, NULL));
+	EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
+	EXPECT_EQ(audited, counter(_metadata, COUNTER("drift_audited")));
+}
+
+/* Attaches @file to a free loop device, named in @dev; its fd or -1. */
+static int loop_attach(const char *file, char *dev, size_t size)
+{
+	int ctl, n, lfd, ffd;
+
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		return -1;
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	close(ctl);
+	if (n < 0)
+		return -1;
+	snprintf(dev, size, "/dev/loop%d", n);
+	lfd = open(dev, O_RDWR | O_CLOEXEC);
+	ffd = open(file, O_RDWR | O_CLOEXEC);
+	if (lfd < 0 || ffd < 0 || ioctl(lfd, LOOP_SET_FD, ffd)) {
+		if (lfd >= 0)
+			close(lfd);
+		if (ffd >= 0)
+			close(ffd);
+		return -1;
+	}
+	close(ffd);
+	return lfd;
+}
+
+/*
+ * A disk image the container mounts: its files were never written on
+ * this host, so whoever mounted it chose them.  Drifted.
+ */
+TEST_F(drift, disk_image_mounted_by_container)
+{
+	char img[PATH_MAX], src[PATH_MAX], prog[PATH_MAX], dev[64];
+	char cmd[3 * PATH_MAX];
+	unsigned long long blocked, audited;
+	int lfd, status;
+
+	join(img, self->dir, "image");
+	join(src, self->dir, "imagesrc");
+	join(prog, src, "prog");
+	ASSERT_EQ(0, mkdir(src, 0755));
+	ASSERT_EQ(0, copy_file(self->helper, prog));
+	snprintf(cmd, sizeof(cmd),
+		 "mke2fs -q -F -t ext2 -d '%s' '%s' 4096 >/dev/null 2>&1", src,
+		 img);
+	if (system(cmd))
+		SKIP(return, "mke2fs -d failed");
+	if (access("/dev/loop-control", F_OK) &&
+	    system("modprobe loop >/dev/null 2>&1"))
+		SKIP(return, "no loop driver");
+	lfd = loop_attach(img, dev, sizeof(dev));
+	if (lfd < 0)
+		SKIP(return, "no loop device: %s", strerror(errno));
+	usleep(LOG_PACE_US);
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	status = run_own_mount(_metadata, self, variant, dev);
+	ioctl(lfd, LOOP_CLR_FD, 0);
+	close(lfd);
 	if (variant->mode == 2) {
 		EXPECT_EQ(EXEC_FAILED, status);
-		EXPECT_EQ(-1, j->ret);
-		EXPECT_EQ(EPERM, j->err);
+		EXPECT_EQ(-1, self->j->ret);
+		EXPECT_EQ(EPERM, self->j->err);
 		EXPECT_EQ(blocked + 1,
 			  counter(_metadata, COUNTER("drift_blocked")));
 	} else {
