@@ -568,25 +568,27 @@ if [ -e "$SYSCTL/drift_mode" ]; then
 
 	# A host volume: what the container drops there is drifted, for the
 	# container; the host keeps running it.
-	mkdir -p "$W/vol"
+	# Copies keep the name busybox: it picks its applet by argv[0].
+	mkdir -p "$W/vol/c" "$W/vol/h" "$W/host-bb"
 	check "drift: a container drops busybox into a host volume" \
 		$DOCKER run --rm --network none -v "$W/vol:/vol" "$IMG" \
-		cp /bin/busybox /vol/bb
+		cp /bin/busybox /vol/c/busybox
 	check_denied "drift: another container cannot run it" \
-		$DOCKER run --rm --network none -v "$W/vol:/vol" "$IMG" /vol/bb true
-	check "drift: the host runs it" "$W/vol/bb" true
+		$DOCKER run --rm --network none -v "$W/vol:/vol" "$IMG" \
+		/vol/c/busybox true
+	check "drift: the host runs it" "$W/vol/c/busybox" true
 
 	# What a host task writes is not drifted: docker cp, and the host's
 	# own copy into the volume.
-	cp "$W/rootfs/bin/busybox" "$W/host-bb"
+	cp "$W/rootfs/bin/busybox" "$W/host-bb/busybox"
 	check "drift: docker cp puts a program in the container" \
 		$DOCKER cp "$W/host-bb" victim:/tmp/from-host
 	check "drift: the container runs what docker cp put there" \
-		in_victim /tmp/from-host true
-	cp "$W/rootfs/bin/busybox" "$W/vol/host-bb"
+		in_victim /tmp/from-host/busybox true
+	cp "$W/rootfs/bin/busybox" "$W/vol/h/busybox"
 	check "drift: a container runs what the host put in the volume" \
 		$DOCKER run --rm --network none -v "$W/vol:/vol" "$IMG" \
-		/vol/host-bb true
+		/vol/h/busybox true
 	blocked=$(counter drift_blocked)
 	if [ "$blocked" -eq $((d0 + 5)) ]; then
 		ok "drift_blocked counts the five refusals ($d0 -> $blocked)"

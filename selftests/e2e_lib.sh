@@ -68,7 +68,9 @@ check_denied() {
 	shift
 	if "$@" >"$W/out" 2>&1; then
 		not_ok "$name (it succeeded)" "$W/out"
-	elif grep -q 'Operation not permitted' "$W/out"; then
+	# The C library says "Operation not permitted"; docker's own
+	# messages say "operation not permitted".
+	elif grep -qi 'operation not permitted' "$W/out"; then
 		ok "$name"
 	else
 		not_ok "$name (failed, but not with EPERM)" "$W/out"
