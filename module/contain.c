@@ -131,7 +131,13 @@ struct verdict_cache {
 	 * @count: verdicts in @table, or about to be.
 	 */
 	atomic_t count;
+	/**
+	 * @seq: which cache this is, never reused (unlike its address).
+	 */
+	u64 seq;
 };
+
+static atomic64_t cache_seq = ATOMIC64_INIT(0);
 
 static const struct rhashtable_params verdict_params = {
 	.key_len = sizeof(struct verdict_key),
@@ -179,6 +185,7 @@ static struct verdict_cache *cache_alloc(void)
 		kfree(c);
 		return NULL;
 	}
+	c->seq = atomic64_inc_return(&cache_seq);
 	return c;
 }
 
@@ -337,9 +344,121 @@ static u32 task_cached_verdict(struct task_struct *task, char *id, size_t len)
 	return flags;
 }
 
+/**
+ * struct fast_verdict - the last verdict a CPU found for a task
+ *
+ * For the want tests, which every host task's call meets: a verdict
+ * holds for as long as the css_set it was found for holds the same
+ * cgroups.  The css_set is compared by address only, and may have been
+ * freed and its memory reused since; the serial number of its v2 cgroup,
+ * which is never reused, tells.  Only css_sets whose controllers are all
+ * on the v2 hierarchy are kept, whose cgroups that serial number names
+ * whole.
+ */
+struct fast_verdict {
+	/**
+	 * @cset: the css_set, by address.
+	 */
+	const struct css_set *cset;
+	/**
+	 * @cache: the sequence number of the cache it came from, which is
+	 * replaced when the patterns change.
+	 */
+	u64 cache;
+	/**
+	 * @serial: the serial number of its v2 cgroup.
+	 */
+	u64 serial;
+	/**
+	 * @gen: the exempt list's generation.
+	 */
+	u64 gen;
+	/**
+	 * @flags: the verdict, with VERDICT_KNOWN; 0 for none.
+	 */
+	u32 flags;
+};
+
+static DEFINE_PER_CPU(struct fast_verdict, fast_verdict);
+
+/* Every controller of @cset is on the v2 hierarchy (or on none). */
+static bool cset_v2_only(const struct css_set *cset)
+{
+	int i;
+
+	for (i = 0; i < CGROUP_SUBSYS_COUNT; i++) {
+		const struct cgroup_subsys_state *css = cset->subsys[i];
+
+		if (css && css->cgroup->root != &cgrp_dfl_root)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The current task's verdict as its CPU last found it, or 0.  Under
+ * RCU, with the cache @c and the exempt generation @gen in force.
+ */
+static u32 fast_lookup(const struct verdict_cache *c, u64 gen)
+{
+	const struct css_set *cset = task_css_set(current);
+	const struct fast_verdict *f;
+	u32 flags = 0;
+
+	if (!c)
+		return 0;
+	preempt_disable();
+	f = this_cpu_ptr(&fast_verdict);
+	if (f->flags && f->cset == cset && f->cache == c->seq && f->gen == gen &&
+	    f->serial == cset->dfl_cgrp->self.serial_nr && cset_v2_only(cset))
+		flags = f->flags;
+	preempt_enable();
+	return flags;
+}
+
+/* Remembers @flags as the current task's verdict on this CPU.  Under RCU. */
+static void fast_store(const struct verdict_cache *c, u64 gen, u32 flags)
+{
+	const struct css_set *cset = task_css_set(current);
+	struct fast_verdict *f;
+
+	if (!c || !cset_v2_only(cset))
+		return;
+	preempt_disable();
+	f = this_cpu_ptr(&fast_verdict);
+	f->cset = cset;
+	f->cache = c->seq;
+	f->serial = cset->dfl_cgrp->self.serial_nr;
+	f->gen = gen;
+	f->flags = flags;
+	preempt_enable();
+}
+
+/*
+ * The current task's cached verdict (task_cached_verdict()); without
+ * @id, first as its CPU last found it.
+ */
 static u32 cached_verdict(char *id, size_t len)
 {
-	return task_cached_verdict(current, id, len);
+	const struct bulwark_exempt *ex;
+	struct verdict_cache *c;
+	u32 flags;
+	u64 gen;
+
+	if (id)
+		return task_cached_verdict(current, id, len);
+	rcu_read_lock();
+	ex = bulwark_exempt_current();
+	gen = ex ? ex->gen : 0;
+	c = rcu_dereference(cache);
+	flags = fast_lookup(c, gen);
+	if (!flags) {
+		flags = task_cached_verdict(current, NULL, 0);
+		if (flags)
+			fast_store(c, gen, flags);
+	}
+	rcu_read_unlock();
+	return flags;
 }
 
 /*
