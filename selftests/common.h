@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -206,6 +207,25 @@ static void __maybe_unused sha256_of(struct __test_metadata *const _metadata,
 	ASSERT_EQ(1, fscanf(p, "%64s", hex));
 	pclose(p);
 	ASSERT_EQ(64U, strlen(hex));
+}
+
+/* A memfd holding a copy of @path, sealed against writes if @seal; or -1. */
+static int __maybe_unused memfd_copy(const char *path, bool seal)
+{
+	struct stat st;
+	int in, fd;
+
+	fd = memfd_create("payload", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || in < 0 || fstat(in, &st) ||
+	    sendfile(fd, in, NULL, st.st_size) != st.st_size ||
+	    (seal && fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
+						    F_SEAL_GROW |
+						    F_SEAL_WRITE)))
+		fd = -1;
+	if (in >= 0)
+		close(in);
+	return fd;
 }
 
 /* Copies @src to a new file @dst with mode 0755; -1 on error. */

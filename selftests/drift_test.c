@@ -102,25 +102,6 @@ out:
 	return ret;
 }
 
-/* A memfd holding a copy of @path, sealed against writes if @seal; or -1. */
-static int memfd_copy(const char *path, bool seal)
-{
-	struct stat st;
-	int in, fd;
-
-	fd = memfd_create("payload", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	in = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || in < 0 || fstat(in, &st) ||
-	    sendfile(fd, in, NULL, st.st_size) != st.st_size ||
-	    (seal && fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
-						    F_SEAL_GROW |
-						    F_SEAL_WRITE)))
-		fd = -1;
-	if (in >= 0)
-		close(in);
-	return fd;
-}
-
 static int exec_failed(struct job *j)
 {
 	j->ret = -1;

@@ -50,29 +50,6 @@ static void join(char *buf, const char *dir, const char *name)
 	memcpy(buf + n + 1, name, strlen(name) + 1);
 }
 
-
-/*
- * A memfd holding a copy of @path, sealed against writes, or -1.  The
- * miner rule hashes only sealed memfds: an unsealed one is refused
- * whatever it holds (exechard_test.c).
- */
-static int memfd_copy(const char *path)
-{
-	struct stat st;
-	int in, fd;
-
-	fd = memfd_create("payload", MFD_ALLOW_SEALING);
-	in = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || in < 0 || fstat(in, &st) ||
-	    sendfile(fd, in, NULL, st.st_size) != st.st_size ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
-				       F_SEAL_WRITE))
-		fd = -1;
-	if (in >= 0)
-		close(in);
-	return fd;
-}
-
 /* In the child: runs r->path; the program's exit code, or the errno. */
 static int do_run(void *arg)
 {
@@ -98,7 +75,12 @@ static int do_run(void *arg)
 		execve(rel, argv, envp);
 		return errno;
 	case WAY_MEMFD:
-		fd = memfd_copy(r->path);
+		/*
+		 * Sealed: the miner rule hashes only sealed memfds, and
+		 * refuses an unsealed one whatever it holds
+		 * (exechard_test.c).
+		 */
+		fd = memfd_copy(r->path, true);
 		if (fd < 0)
 			return CTX_SETUP_FAILED;
 		syscall(__NR_execveat, fd, "", argv, envp, AT_EMPTY_PATH);

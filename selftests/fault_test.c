@@ -30,7 +30,6 @@
 #include <linux/audit.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
-#include <linux/fuse.h>
 #include <linux/netlink.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -42,6 +41,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "fuse_server.h"
 
 #define BLOCKLIST SECURITYFS_DIR "/blocklist"
 #define KEYS_DIRS SECURITYFS_DIR "/keys_dirs"
@@ -743,141 +743,9 @@ TEST_F_TIMEOUT(race, writable_mapping_not_cached, 120)
 
 /* --- fuse: the server dies while the file is hashed -------------------- */
 
-#define FUSE_FILE_INO 2
 #define FUSE_PAD (8 << 20)
 /* The server dies when asked for bytes this far from the end. */
 #define FUSE_DIE_FROM_END (4 << 20)
-
-/**
- * struct fuse_file - what the FUSE server serves: one file at its root
- */
-struct fuse_file {
-	unsigned char *data;
-	size_t size;
-	/* The server exits on a read at or past this offset. */
-	size_t die_at;
-};
-
-static int fuse_reply(int fd, __u64 unique, int error, const void *arg,
-		      size_t len)
-{
-	struct fuse_out_header h = {
-		.len = sizeof(h) + (error ? 0 : len),
-		.error = error,
-		.unique = unique,
-	};
-	struct iovec iov[2] = {
-		{ .iov_base = &h, .iov_len = sizeof(h) },
-		{ .iov_base = (void *)arg, .iov_len = error ? 0 : len },
-	};
-
-	return writev(fd, iov, 2) == (ssize_t)h.len ? 0 : -1;
-}
-
-static void fuse_fill_attr(const struct fuse_file *f, __u64 ino,
-			   struct fuse_attr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->ino = ino;
-	a->nlink = 1;
-	a->blksize = 4096;
-	if (ino == FUSE_ROOT_ID) {
-		a->mode = S_IFDIR | 0755;
-		a->nlink = 2;
-	} else {
-		a->mode = S_IFREG | 0755;
-		a->size = f->size;
-		a->blocks = (f->size + 511) / 512;
-	}
-}
-
-/* The server's loop; returns when told to die or when unmounted. */
-static int fuse_serve(int fd, const struct fuse_file *f)
-{
-	static unsigned char in[(64 << 10) + 4096];
-
-	for (;;) {
-		const struct fuse_in_header *h = (void *)in;
-		const void *arg = in + sizeof(*h);
-		ssize_t n = read(fd, in, sizeof(in));
-
-		if (n < 0 && (errno == EINTR || errno == ENOENT))
-			continue;
-		if (n < (ssize_t)sizeof(*h))
-			return 0;
-		switch (h->opcode) {
-		case FUSE_INIT: {
-			const struct fuse_init_in *ii = arg;
-			struct fuse_init_out io = {
-				.major = FUSE_KERNEL_VERSION,
-				.minor = FUSE_KERNEL_MINOR_VERSION,
-				.max_readahead = ii->max_readahead,
-				.max_write = 4096,
-			};
-
-			fuse_reply(fd, h->unique, 0, &io, sizeof(io));
-			break;
-		}
-		case FUSE_LOOKUP: {
-			struct fuse_entry_out eo = {
-				.nodeid = FUSE_FILE_INO,
-				.generation = 1,
-				.entry_valid = 60,
-				.attr_valid = 60,
-			};
-
-			if (h->nodeid != FUSE_ROOT_ID ||
-			    strcmp(arg, "victim")) {
-				fuse_reply(fd, h->unique, -ENOENT, NULL, 0);
-				break;
-			}
-			fuse_fill_attr(f, FUSE_FILE_INO, &eo.attr);
-			fuse_reply(fd, h->unique, 0, &eo, sizeof(eo));
-			break;
-		}
-		case FUSE_GETATTR: {
-			struct fuse_attr_out ao = { .attr_valid = 60 };
-
-			fuse_fill_attr(f, h->nodeid, &ao.attr);
-			fuse_reply(fd, h->unique, 0, &ao, sizeof(ao));
-			break;
-		}
-		case FUSE_OPEN: {
-			struct fuse_open_out oo = { .fh = 1 };
-
-			fuse_reply(fd, h->unique, 0, &oo, sizeof(oo));
-			break;
-		}
-		case FUSE_READ: {
-			const struct fuse_read_in *ri = arg;
-			size_t len = ri->size;
-
-			if (ri->offset >= f->die_at)
-				return 0; /* The file disappears with us. */
-			if (ri->offset >= f->size)
-				len = 0;
-			else if (len > f->size - ri->offset)
-				len = f->size - ri->offset;
-			fuse_reply(fd, h->unique, 0, f->data + ri->offset, len);
-			break;
-		}
-		case FUSE_FORGET:
-		case FUSE_BATCH_FORGET:
-			break;
-		case FUSE_RELEASE:
-		case FUSE_FLUSH:
-		case FUSE_ACCESS:
-			fuse_reply(fd, h->unique, 0, NULL, 0);
-			break;
-		case FUSE_DESTROY:
-			fuse_reply(fd, h->unique, 0, NULL, 0);
-			return 0;
-		default:
-			fuse_reply(fd, h->unique, -ENOSYS, NULL, 0);
-			break;
-		}
-	}
-}
 
 FIXTURE(fuse)
 {
@@ -918,7 +786,7 @@ FIXTURE_TEARDOWN_PARENT(fuse)
 
 TEST_F_TIMEOUT(fuse, server_dies_while_hashed, 300)
 {
-	char helper[PATH_MAX], path[PATH_MAX], hex[65], opts[128];
+	char helper[PATH_MAX], path[PATH_MAX], hex[65];
 	struct job *j = shared_alloc(sizeof(*j));
 	unsigned long long skipped, blocked;
 	struct fuse_file f = {};
@@ -949,12 +817,8 @@ TEST_F_TIMEOUT(fuse, server_dies_while_hashed, 300)
 	snprintf(j->path, sizeof(j->path), "%s", path);
 	ASSERT_EQ(EPERM, run_in_context(CTX_PIDNS, do_exec, j));
 
-	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	snprintf(opts, sizeof(opts),
-		 "fd=%d,rootmode=40000,user_id=0,group_id=0", fd);
-	ASSERT_EQ(0, mount("bulwark-fuse", self->mnt, "fuse",
-			   MS_NOSUID | MS_NODEV, opts))
+	fd = fuse_mount(self->mnt, "bulwark-fuse");
+	ASSERT_LE(0, fd)
 	{
 		TH_LOG("mount fuse: %s", strerror(errno));
 	}

@@ -262,7 +262,7 @@ static void exec_op(struct battery *b, const char *name, bool must_pass,
 	record(b, name, ok ? 0 : -1, err, wait_status_code(status), must_pass);
 }
 
-static int memfd_copy(const char *src)
+static int memfd_exec_copy(const char *src)
 {
 	int fd = syscall(__NR_memfd_create, "bulwark-memfd", MFD_CLOEXEC | MFD_EXEC);
 
@@ -385,7 +385,7 @@ static void exec_ops(struct battery *b)
 	close(fd);
 
 	errno = 0;
-	fd = memfd_copy(b->helper);
+	fd = memfd_exec_copy(b->helper);
 	record(b, "memfd_copy", fd < 0 ? -1 : 0, errno, 0, true);
 	exec_op(b, "execveat_memfd", true, fd, "", AT_EMPTY_PATH, 11);
 	if (fd >= 0)
