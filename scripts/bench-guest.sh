@@ -50,6 +50,7 @@ measure() {
 	record "$1" exec_host "$("$bench" exec "$w/prog" 300)"
 	record "$1" exec_contained "$("$bench" -c exec "$w/prog" 300)"
 	record "$1" mprotect_host "$("$bench" mprotect "$w/prog" 20000)"
+	record "$1" mprotect_anon_host "$("$bench" mprotecta - 20000)"
 	record "$1" connect_host "$("$bench" connect "$w/bench.sock" 20000)"
 }
 
@@ -135,7 +136,7 @@ END {
 	hash_ns = uncached - cached
 	json = "{\n  \"kernel\": \"" kver "\",\n  \"repetitions\": " reps ",\n"
 	md = "| measurement | unloaded (ns) | loaded (ns) | ratio |\n|---|---|---|---|\n"
-	n_order = split("open_host open_contained open_write_contained open_keyname_contained open_create_contained exec_host exec_contained mprotect_host connect_host docker_run docker_run_cpu", order, " ")
+	n_order = split("open_host open_contained open_write_contained open_keyname_contained open_create_contained exec_host exec_contained mprotect_host mprotect_anon_host connect_host docker_run docker_run_cpu", order, " ")
 	for (i = 1; i <= n_order; i++) {
 		m = order[i]
 		r = med["loaded", m] / med["unloaded", m]

@@ -11,6 +11,8 @@
  *   bench [-c] touchexec PATH N  change PATH's ctime, then fork + execve
  *   bench [-c] mprotect PATH N   mprotect() of a page of PATH mapped once,
  *                                PROT_READ and PROT_READ | PROT_EXEC in turn
+ *   bench [-c] mprotecta - N     the same on an anonymous page (a JIT's
+ *                                pattern); PATH is not used
  *   bench [-c] connect PATH N    connect to a listening AF_UNIX socket bound
  *                                at PATH, accept, close both
  *   bench genlist N              print N made-up blocklist entries
@@ -113,6 +115,13 @@ static int loop(const char *op, const char *path, long n)
 			perror(path);
 			return 1;
 		}
+	} else if (!strcmp(op, "mprotecta")) {
+		page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+		if (page == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
 	}
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
@@ -138,7 +147,8 @@ static int loop(const char *op, const char *path, long n)
 				fprintf(stderr, "%s did not run\n", path);
 				return 1;
 			}
-		} else if (!strcmp(op, "mprotect")) {
+		} else if (!strcmp(op, "mprotect") ||
+			   !strcmp(op, "mprotecta")) {
 			if (mprotect_once(page, i)) {
 				perror("mprotect");
 				return 1;
@@ -192,7 +202,7 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	if (argc != 4) {
-		fprintf(stderr, "usage: bench [-c] open|openw|openc|exec|touchexec|mprotect|connect PATH N\n");
+		fprintf(stderr, "usage: bench [-c] open|openw|openc|exec|touchexec|mprotect|mprotecta|connect PATH N\n");
 		return 2;
 	}
 	if (!contained)
