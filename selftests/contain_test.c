@@ -189,20 +189,8 @@ static void procs_of(char *buf, const char *root, const char *rel)
 }
 
 
-/* Opens the kernel log, positioned after its last record; -1 on error. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
- * Finds a record written since kmsg_open() that holds @a and @b and
+ * Finds a record written since kmsg_mark() that holds @a and @b and
  * copies its "container=" value to @id (64 bytes at least).
  */
 static bool kmsg_find(int fd, const char *a, const char *b, char *id,
@@ -313,7 +301,7 @@ static void check_audit(struct __test_metadata *const _metadata,
 	for (attempt = 0; attempt < 2 && !found; attempt++) {
 		if (attempt)
 			sleep(RATELIMIT_WAIT);
-		fd = kmsg_open();
+		fd = kmsg_mark();
 		ASSERT_LE(0, fd);
 		audited = counter(_metadata, COUNTER("exec_audited"));
 		if (ctx == CTX_PIDNS && env->job.procs[0])
@@ -741,7 +729,7 @@ TEST_F(contain, exempt_invalid_lines)
 	expect_exempt(_metadata, "/keep\n");
 
 	/* The kernel log names the line. */
-	fd = kmsg_open();
+	fd = kmsg_mark();
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, load_exempt("/one\n# two\n\nfour\n", 0));
 	while (!named && (n = read(fd, rec, sizeof(rec) - 1)) > 0) {

@@ -411,17 +411,6 @@ static void drop(struct __test_metadata *const _metadata,
 	ASSERT_EQ(0, run(self, variant, true, OP_COPY, path, self->helper));
 }
 
-static int kmsg_mark(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
  * Has a contained task do @op on @path, which is drifted, and checks the
  * variant's outcome: refused (@denied_status, and -1 with EPERM when the

@@ -15,7 +15,6 @@
  * which the rule would judge (and count) too.  The drift rule is off.
  */
 
-#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
@@ -25,6 +24,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "dm_disk.h"
 #include "fuse_server.h"
 
 #define BLOCKLIST SECURITYFS_DIR "/blocklist"
@@ -103,33 +103,6 @@ static void ctr_check(struct __test_metadata *const _metadata,
 			       ctr_names[i], before[i], now[i], delta[i]);
 		}
 	}
-}
-
-static int run_cmd(const char *fmt, ...)
-{
-	char cmd[2 * PATH_MAX];
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fflush(NULL);
-	status = system(cmd);
-	if (status == -1 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-static int kmsg_mark(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /* Records since kmsg_mark() that hold both @a and @b; closes @fd. */
@@ -460,7 +433,6 @@ TEST_F(hard, larger_than_hash_max_bytes)
 
 /* --- dm: a read error while hashing ------------------------------------ */
 
-#define DM_IMG_MB 64
 #define DM_PAD (8 << 20)
 #define DM_ERR_FROM_END (4 << 20)
 #define DM_ERR_LEN (64 << 10)
@@ -468,12 +440,8 @@ TEST_F(hard, larger_than_hash_max_bytes)
 FIXTURE(dm)
 {
 	char dir[64];
-	char mnt[128];
 	char victim[256];
-	char loop[64];
-	char name[64];
-	bool mounted;
-	bool dm;
+	struct dm_disk disk;
 };
 
 FIXTURE_VARIANT(dm)
@@ -497,144 +465,61 @@ FIXTURE_SETUP(dm)
 
 	if (why)
 		SKIP(return, "%s", why);
-	if (run_cmd("command -v dmsetup losetup mkfs.ext4 >/dev/null"))
-		SKIP(return, "dmsetup, losetup or mkfs.ext4 is missing");
-	run_cmd("modprobe -q dm-mod; modprobe -q loop; modprobe -q ext4");
-	if (access("/dev/mapper/control", F_OK))
-		SKIP(return, "no device-mapper (modprobe dm-mod failed)");
+	why = dm_disk_unavailable();
+	if (why)
+		SKIP(return, "%s", why);
 	common_setup(_metadata, variant->mode);
 	snprintf(self->dir, sizeof(self->dir), "/tmp/bulwark-exechard.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
-	snprintf(self->name, sizeof(self->name), "bulwark-exechard-%d",
-		 getpid());
 }
 
 FIXTURE_TEARDOWN_PARENT(dm)
 {
-	if (self->mounted)
-		EXPECT_EQ(0, umount(self->mnt));
-	if (self->dm)
-		EXPECT_EQ(0, run_cmd("dmsetup remove --retry %s", self->name));
-	if (self->loop[0])
-		EXPECT_EQ(0, run_cmd("losetup -d %s", self->loop));
+	EXPECT_EQ(0, dm_disk_remove(&self->disk))
+	{
+		TH_LOG("%s", self->disk.err);
+	}
 	if (self->dir[0])
 		EXPECT_EQ(0, run_cmd("rm -rf '%s'", self->dir));
 	common_teardown(_metadata);
 }
 
-/* Physical byte offset on the device of the file's byte @off, or -1. */
-static long long physical(int fd, off_t off, off_t len)
-{
-	struct {
-		struct fiemap fm;
-		struct fiemap_extent fe[64];
-	} m = {};
-	unsigned int i;
-
-	m.fm.fm_length = FIEMAP_MAX_OFFSET;
-	m.fm.fm_flags = FIEMAP_FLAG_SYNC;
-	m.fm.fm_extent_count = 64;
-	if (ioctl(fd, FS_IOC_FIEMAP, &m.fm))
-		return -1;
-	for (i = 0; i < m.fm.fm_mapped_extents; i++) {
-		const struct fiemap_extent *e = &m.fm.fm_extents[i];
-
-		if (e->fe_logical <= (__u64)off &&
-		    (__u64)(off + len) <= e->fe_logical + e->fe_length)
-			return e->fe_physical + (off - e->fe_logical);
-	}
-	return -1;
-}
-
-/* Reads one line of @cmd's output into @buf; 0 or -1. */
-static int popen_word(const char *cmd, char *buf)
-{
-	FILE *p = popen(cmd, "r");
-	int ok;
-
-	if (!p)
-		return -1;
-	ok = fscanf(p, "%63s", buf) == 1;
-	return pclose(p) == 0 && ok ? 0 : -1;
-}
-
 TEST_F_TIMEOUT(dm, read_error_while_hashing, 300)
 {
-	const unsigned long long sectors = DM_IMG_MB * 2048ULL;
 	/* Whether a failed digest counts as computed is not specified. */
 	const int delta[C_COUNT] = { [C_BLOCKED] = 1, [C_SKIPPED] = 1,
 				     [C_HASHED] = ANY, [C_HITS] = ANY };
 	struct job *j = shared_alloc(sizeof(*j));
-	char img[256], helper[PATH_MAX], buf[4096], dev[64];
+	char other[256], helper[PATH_MAX], name[64];
 	unsigned long long before[C_COUNT];
-	unsigned long long s_err, n_err;
-	int d[C_COUNT], fd, kfd, status;
-	long long phys;
+	int d[C_COUNT], kfd, status;
 	struct stat st;
 	off_t bad;
-	FILE *p;
 
 	ASSERT_NE(NULL, j);
 	ASSERT_EQ(0, sibling("true-static", helper));
-	snprintf(img, sizeof(img), "%s/img", self->dir);
-	fd = open(img, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ftruncate(fd, DM_IMG_MB << 20));
-	close(fd);
-	ASSERT_EQ(0, run_cmd("mkfs.ext4 -q -F -b 4096 -O ^has_journal '%s'",
-			     img));
-	snprintf(buf, sizeof(buf), "losetup --find --show '%s'", img);
-	ASSERT_EQ(0, popen_word(buf, self->loop));
-	ASSERT_EQ(0, run_cmd("dmsetup create %s --table '0 %llu linear %s 0'",
-			     self->name, sectors, self->loop));
-	self->dm = true;
-	snprintf(self->mnt, sizeof(self->mnt), "%s/mnt", self->dir);
-	ASSERT_EQ(0, mkdir(self->mnt, 0755));
-	snprintf(buf, sizeof(buf),
-		 "dmsetup info -c --noheadings -o blkdevname %s", self->name);
-	ASSERT_EQ(0, popen_word(buf, dev));
-	snprintf(buf, sizeof(buf), "/dev/%s", dev);
-	ASSERT_EQ(0, mount(buf, self->mnt, "ext4", 0, NULL));
-	self->mounted = true;
+	snprintf(name, sizeof(name), "bulwark-exechard-%d", getpid());
+	ASSERT_EQ(0, dm_disk_make(&self->disk, self->dir, name))
+	{
+		TH_LOG("%s", self->disk.err);
+	}
 
 	/* A harmless program, padded; something is on the blocklist. */
-	snprintf(self->victim, sizeof(self->victim), "%s/victim", self->mnt);
+	snprintf(self->victim, sizeof(self->victim), "%s/victim",
+		 self->disk.mnt);
 	ASSERT_EQ(0, make_program(helper, self->victim, NULL, DM_PAD));
-	snprintf(img, sizeof(img), "%s/other", self->dir);
-	ASSERT_EQ(0, make_program(helper, img, MINER_TAIL, 0));
-	block_file(_metadata, img);
+	snprintf(other, sizeof(other), "%s/other", self->dir);
+	ASSERT_EQ(0, make_program(helper, other, MINER_TAIL, 0));
+	block_file(_metadata, other);
 
 	/* Sectors of the file, 4 MiB from its end, fail from now on. */
 	ASSERT_EQ(0, stat(self->victim, &st));
 	bad = st.st_size - DM_ERR_FROM_END;
 	bad -= bad % 4096;
-	fd = open(self->victim, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	phys = physical(fd, bad, DM_ERR_LEN);
-	close(fd);
-	ASSERT_LE(0, phys);
-	ASSERT_EQ(0, phys % 512);
-	s_err = phys / 512;
-	n_err = DM_ERR_LEN / 512;
-	snprintf(buf, sizeof(buf), "dmsetup reload %s", self->name);
-	p = popen(buf, "w");
-	ASSERT_NE(NULL, p);
-	fprintf(p, "0 %llu linear %s 0\n", s_err, self->loop);
-	fprintf(p, "%llu %llu error\n", s_err, n_err);
-	fprintf(p, "%llu %llu linear %s %llu\n", s_err + n_err,
-		sectors - s_err - n_err, self->loop, s_err + n_err);
-	ASSERT_EQ(0, pclose(p));
-	ASSERT_EQ(0, run_cmd("dmsetup resume %s", self->name));
-	sync();
-	ASSERT_EQ(1, write_file("/proc/sys/vm/drop_caches", 0, "3", 1));
-
-	/* The fault is real. */
-	fd = open(self->victim, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(-1, pread(fd, buf, sizeof(buf), bad + DM_ERR_LEN / 2));
-	ASSERT_EQ(EIO, errno);
-	ASSERT_EQ(0, posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED));
-	close(fd);
+	ASSERT_EQ(0, dm_disk_fail(&self->disk, self->victim, bad, DM_ERR_LEN))
+	{
+		TH_LOG("%s", self->disk.err);
+	}
 
 	memcpy(d, delta, sizeof(d));
 	if (variant->mode == 1) {

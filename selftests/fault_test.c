@@ -28,7 +28,6 @@
  */
 
 #include <linux/audit.h>
-#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/netlink.h>
 #include <stdarg.h>
@@ -41,6 +40,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "dm_disk.h"
 #include "fuse_server.h"
 
 #define BLOCKLIST SECURITYFS_DIR "/blocklist"
@@ -61,23 +61,6 @@
 #define FLOOD_N 100000UL
 
 /* --- small helpers ----------------------------------------------------- */
-
-/* Runs a shell command line; its exit code, or -1. */
-static int run_cmd(const char *fmt, ...)
-{
-	char cmd[2 * PATH_MAX];
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fflush(NULL);
-	status = system(cmd);
-	if (status == -1 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
 
 static double now_s(clockid_t clk)
 {
@@ -166,18 +149,6 @@ static void sibling(struct __test_metadata *const _metadata, const char *name,
 }
 
 /* --- /dev/kmsg --------------------------------------------------------- */
-
-/* Opens the kernel log positioned at its end: what follows is new. */
-static int kmsg_mark(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 /**
  * struct kmsg_count - kernel log records since a mark
@@ -288,7 +259,6 @@ static int do_mmap_exec(void *arg)
 
 /* --- dm: an I/O error while hashing ------------------------------------ */
 
-#define DM_IMG_MB 64
 /* The ELF first, then this much pattern: the error lies in it. */
 #define DM_PAD (8 << 20)
 /* Bytes of the file, counted from its end, where reads fail. */
@@ -298,13 +268,9 @@ static int do_mmap_exec(void *arg)
 FIXTURE(dm)
 {
 	char dir[64];
-	char mnt[128];
 	char victim[256];
 	char control[256];
-	char loop[64];
-	char name[64];
-	bool mounted;
-	bool dm;
+	struct dm_disk disk;
 };
 
 FIXTURE_SETUP(dm)
@@ -314,110 +280,47 @@ FIXTURE_SETUP(dm)
 	if (why)
 		SKIP(return, "%s", why);
 	ensure_loaded(_metadata);
-	if (run_cmd("command -v dmsetup losetup mkfs.ext4 >/dev/null"))
-		SKIP(return, "dmsetup, losetup or mkfs.ext4 is missing");
-	run_cmd("modprobe -q dm-mod; modprobe -q loop; modprobe -q ext4");
-	if (access("/dev/mapper/control", F_OK))
-		SKIP(return, "no device-mapper (modprobe dm-mod failed)");
-	if (run_cmd("grep -qw ext4 /proc/filesystems"))
-		SKIP(return, "no ext4 in this kernel");
+	why = dm_disk_unavailable();
+	if (why)
+		SKIP(return, "%s", why);
 	snprintf(self->dir, sizeof(self->dir), "/tmp/bulwark-fault.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
-	snprintf(self->name, sizeof(self->name), "bulwark-fault-%d", getpid());
 }
 
 FIXTURE_TEARDOWN_PARENT(dm)
 {
-	if (self->mounted) {
-		EXPECT_EQ(0, umount(self->mnt))
-		{
-			TH_LOG("umount %s: %s", self->mnt, strerror(errno));
-		}
+	EXPECT_EQ(0, dm_disk_remove(&self->disk))
+	{
+		TH_LOG("%s", self->disk.err);
 	}
-	if (self->dm)
-		EXPECT_EQ(0, run_cmd("dmsetup remove --retry %s", self->name));
-	if (self->loop[0])
-		EXPECT_EQ(0, run_cmd("losetup -d %s", self->loop));
 	if (self->dir[0])
 		EXPECT_EQ(0, run_cmd("rm -rf '%s'", self->dir));
 	EXPECT_EQ(0, policy_write(BLOCKLIST, "", 0));
 }
 
-/* Physical byte offset on the device of the file's byte @off, or -1. */
-static long long physical(int fd, off_t off, off_t len)
-{
-	struct {
-		struct fiemap fm;
-		struct fiemap_extent fe[64];
-	} m = {};
-	unsigned int i;
-
-	m.fm.fm_start = 0;
-	m.fm.fm_length = FIEMAP_MAX_OFFSET;
-	m.fm.fm_flags = FIEMAP_FLAG_SYNC;
-	m.fm.fm_extent_count = 64;
-	if (ioctl(fd, FS_IOC_FIEMAP, &m.fm))
-		return -1;
-	for (i = 0; i < m.fm.fm_mapped_extents; i++) {
-		const struct fiemap_extent *e = &m.fm.fm_extents[i];
-
-		if (e->fe_logical <= (__u64)off &&
-		    (__u64)(off + len) <= e->fe_logical + e->fe_length)
-			return e->fe_physical + (off - e->fe_logical);
-	}
-	return -1;
-}
-
 TEST_F_TIMEOUT(dm, io_error_is_skipped_and_logged, 300)
 {
-	const unsigned long long sectors = DM_IMG_MB * 2048ULL;
-	unsigned long long s_err, n_err, skipped, checked, blocked;
-	char img[256], helper[PATH_MAX], hex[65], buf[4096], dev[64];
+	unsigned long long skipped, checked, blocked;
+	char helper[PATH_MAX], hex[65], name[64];
 	struct job *j = shared_alloc(sizeof(*j));
 	struct kmsg_count kc;
 	off_t size, bad;
-	long long phys;
-	int fd, ret, km;
-	FILE *p;
+	int ret, km;
 
 	ASSERT_NE(NULL, j);
 	/* Static: the exec maps no ld.so or libc, which would be checked. */
 	sibling(_metadata, "true-static", helper);
 
 	/* An ext4 image on a loop device, under a linear dm table. */
-	snprintf(img, sizeof(img), "%s/img", self->dir);
-	fd = open(img, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ftruncate(fd, DM_IMG_MB << 20));
-	close(fd);
-	ASSERT_EQ(0, run_cmd("mkfs.ext4 -q -F -b 4096 -O ^has_journal '%s'",
-			     img));
-	snprintf(buf, sizeof(buf), "losetup --find --show '%s'", img);
-	p = popen(buf, "r");
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(1, fscanf(p, "%63s", self->loop));
-	ASSERT_EQ(0, pclose(p));
-	ASSERT_EQ(0, run_cmd("dmsetup create %s --table '0 %llu linear %s 0'",
-			     self->name, sectors, self->loop));
-	self->dm = true;
-	snprintf(self->mnt, sizeof(self->mnt), "%s/mnt", self->dir);
-	ASSERT_EQ(0, mkdir(self->mnt, 0755));
-	/* Without udev, /dev/mapper/ may lack it: devtmpfs has dm-N. */
-	snprintf(buf, sizeof(buf),
-		 "dmsetup info -c --noheadings -o blkdevname %s", self->name);
-	p = popen(buf, "r");
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(1, fscanf(p, "%63s", dev));
-	ASSERT_EQ(0, pclose(p));
-	snprintf(buf, sizeof(buf), "/dev/%s", dev);
-	ASSERT_EQ(0, mount(buf, self->mnt, "ext4", 0, NULL))
+	snprintf(name, sizeof(name), "bulwark-fault-%d", getpid());
+	ASSERT_EQ(0, dm_disk_make(&self->disk, self->dir, name))
 	{
-		TH_LOG("mount %s: %s", buf, strerror(errno));
+		TH_LOG("%s", self->disk.err);
 	}
-	self->mounted = true;
 
 	/* The helper program, then pattern bytes; on the blocklist. */
-	snprintf(self->victim, sizeof(self->victim), "%s/victim", self->mnt);
+	snprintf(self->victim, sizeof(self->victim), "%s/victim",
+		 self->disk.mnt);
 	size = make_padded(helper, self->victim, DM_PAD, 0, 1);
 	ASSERT_LT(0, size);
 	sha256_of(_metadata, self->victim, hex);
@@ -432,43 +335,16 @@ TEST_F_TIMEOUT(dm, io_error_is_skipped_and_logged, 300)
 	ASSERT_EQ(EPERM, run_in_context(CTX_PIDNS, do_exec, j));
 	ASSERT_EQ(blocked + 1, counter(_metadata, COUNTER("exec_blocked")));
 
-	/* Where the file's bytes [size - 4 MiB, + 64 KiB) are on the device. */
+	/*
+	 * The file's bytes [size - 4 MiB, + 64 KiB) fail from now on; a
+	 * host read of them does, and nothing of the file is cached.
+	 */
 	bad = size - DM_ERR_FROM_END;
 	bad -= bad % 4096;
-	fd = open(self->victim, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	phys = physical(fd, bad, DM_ERR_LEN);
-	close(fd);
-	ASSERT_LE(0, phys)
+	ASSERT_EQ(0, dm_disk_fail(&self->disk, self->victim, bad, DM_ERR_LEN))
 	{
-		TH_LOG("no single extent holds bytes %lld+%d of %s",
-		       (long long)bad, DM_ERR_LEN, self->victim);
+		TH_LOG("%s", self->disk.err);
 	}
-	ASSERT_EQ(0, phys % 512);
-	s_err = phys / 512;
-	n_err = DM_ERR_LEN / 512;
-
-	/* Those sectors fail from now on; nothing of the file is cached. */
-	snprintf(buf, sizeof(buf), "dmsetup reload %s", self->name);
-	p = popen(buf, "w");
-	ASSERT_NE(NULL, p);
-	fprintf(p, "0 %llu linear %s 0\n", s_err, self->loop);
-	fprintf(p, "%llu %llu error\n", s_err, n_err);
-	fprintf(p, "%llu %llu linear %s %llu\n", s_err + n_err,
-		sectors - s_err - n_err, self->loop, s_err + n_err);
-	ASSERT_EQ(0, pclose(p));
-	ASSERT_EQ(0, run_cmd("dmsetup resume %s", self->name));
-	sync();
-	ASSERT_EQ(1, write_file("/proc/sys/vm/drop_caches", 0, "3", 1));
-
-	/* The fault is real: a host read of those bytes fails. */
-	fd = open(self->victim, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(-1, pread(fd, buf, sizeof(buf), bad + DM_ERR_LEN / 2));
-	ASSERT_EQ(EIO, errno);
-	/* ... and drop what readahead brought in, around the bad block. */
-	ASSERT_EQ(0, posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED));
-	close(fd);
 
 	/* A contained task runs it: not hashed, refused, counted, logged. */
 	skipped = counter(_metadata, COUNTER("exec_skipped"));
