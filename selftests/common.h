@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
@@ -38,6 +39,7 @@
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <linux/loop.h>
 
 /*
  * kselftest_harness.h is not -Wextra clean (upstream builds it with -Wall
@@ -227,6 +229,32 @@ static int __maybe_unused memfd_copy(const char *path, bool seal)
 	if (in >= 0)
 		close(in);
 	return fd;
+}
+
+/* Attaches @file to a free loop device, named in @dev; its fd or -1. */
+static int __maybe_unused loop_attach(const char *file, char *dev, size_t size)
+{
+	int ctl, n, lfd, ffd;
+
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		return -1;
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	close(ctl);
+	if (n < 0)
+		return -1;
+	snprintf(dev, size, "/dev/loop%d", n);
+	lfd = open(dev, O_RDWR | O_CLOEXEC);
+	ffd = open(file, O_RDWR | O_CLOEXEC);
+	if (lfd < 0 || ffd < 0 || ioctl(lfd, LOOP_SET_FD, ffd)) {
+		if (lfd >= 0)
+			close(lfd);
+		if (ffd >= 0)
+			close(ffd);
+		return -1;
+	}
+	close(ffd);
+	return lfd;
 }
 
 /* Copies @src to a new file @dst with mode 0755; -1 on error. */

@@ -752,32 +752,6 @@ TEST_F(drift, tmpfs_mounted_by_container)
 	EXPECT_EQ(audited, counter(_metadata, COUNTER("drift_audited")));
 }
 
-/* Attaches @file to a free loop device, named in @dev; its fd or -1. */
-static int loop_attach(const char *file, char *dev, size_t size)
-{
-	int ctl, n, lfd, ffd;
-
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (ctl < 0)
-		return -1;
-	n = ioctl(ctl, LOOP_CTL_GET_FREE);
-	close(ctl);
-	if (n < 0)
-		return -1;
-	snprintf(dev, size, "/dev/loop%d", n);
-	lfd = open(dev, O_RDWR | O_CLOEXEC);
-	ffd = open(file, O_RDWR | O_CLOEXEC);
-	if (lfd < 0 || ffd < 0 || ioctl(lfd, LOOP_SET_FD, ffd)) {
-		if (lfd >= 0)
-			close(lfd);
-		if (ffd >= 0)
-			close(ffd);
-		return -1;
-	}
-	close(ffd);
-	return lfd;
-}
-
 /*
  * A disk image the container mounts: its files were never written on
  * this host, so whoever mounted it chose them.  Drifted.

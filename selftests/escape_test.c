@@ -903,32 +903,6 @@ TEST_F(escape, release_agent)
 
 /* --- Raw devices. --- */
 
-/* Attaches @file to a free loop device, named in @dev; its fd or -1. */
-static int loop_attach(const char *file, char *dev, size_t size)
-{
-	int ctl, n, lfd, ffd;
-
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (ctl < 0)
-		return -1;
-	n = ioctl(ctl, LOOP_CTL_GET_FREE);
-	close(ctl);
-	if (n < 0)
-		return -1;
-	snprintf(dev, size, "/dev/loop%d", n);
-	lfd = open(dev, O_RDWR | O_CLOEXEC);
-	ffd = open(file, O_RDWR | O_CLOEXEC);
-	if (lfd < 0 || ffd < 0 || ioctl(lfd, LOOP_SET_FD, ffd)) {
-		if (lfd >= 0)
-			close(lfd);
-		if (ffd >= 0)
-			close(ffd);
-		return -1;
-	}
-	close(ffd);
-	return lfd;
-}
-
 TEST_F(escape, mounted_block_device)
 {
 	struct job j = { .fn = op_open, .flags = O_WRONLY };

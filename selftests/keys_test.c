@@ -1363,32 +1363,6 @@ TEST_F_TIMEOUT(policy, log_line, 60)
 		return;							\
 	} while (0)
 
-/* Attaches @img to a free loop device, detached again on last close. */
-static int loop_attach(const char *img)
-{
-	struct loop_info64 info = { .lo_flags = LO_FLAGS_AUTOCLEAR };
-	int ctl, dev, fd, n, ret = -1;
-
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (ctl < 0)
-		return -1;
-	n = ioctl(ctl, LOOP_CTL_GET_FREE);
-	close(ctl);
-	if (n < 0)
-		return -1;
-	snprintf(g.loopdev, sizeof(g.loopdev), "/dev/loop%d", n);
-	fd = open(img, O_RDWR | O_CLOEXEC);
-	dev = open(g.loopdev, O_RDWR | O_CLOEXEC);
-	if (fd >= 0 && dev >= 0 && !ioctl(dev, LOOP_SET_FD, fd) &&
-	    !ioctl(dev, LOOP_SET_STATUS64, &info))
-		ret = dev;
-	if (fd >= 0)
-		close(fd);
-	if (ret < 0 && dev >= 0)
-		close(dev);
-	return ret;
-}
-
 /*
  * A private mount namespace for the whole program, a tmpfs, an ext4
  * image on a loop device mounted in it; on failure, g.unavailable says
@@ -1396,6 +1370,7 @@ static int loop_attach(const char *img)
  */
 static void setup_fs(void)
 {
+	struct loop_info64 info = { .lo_flags = LO_FLAGS_AUTOCLEAR };
 	char img[PATH_MAX], cmd[2 * PATH_MAX];
 	int fd, dev;
 
@@ -1430,9 +1405,14 @@ static void setup_fs(void)
 		 img);
 	if (system(cmd))
 		FAIL_SETUP("mkfs.ext4 failed: is e2fsprogs installed?");
-	dev = loop_attach(img);
+	/* Detached again on its last close. */
+	dev = loop_attach(img, g.loopdev, sizeof(g.loopdev));
 	if (dev < 0)
 		FAIL_SETUP("no loop device: %s", strerror(errno));
+	if (ioctl(dev, LOOP_SET_STATUS64, &info)) {
+		close(dev);
+		FAIL_SETUP("loop autoclear: %s", strerror(errno));
+	}
 	if (mount(g.loopdev, g.fs, "ext4", 0, NULL)) {
 		close(dev);
 		FAIL_SETUP("mount ext4: %s", strerror(errno));
