@@ -651,13 +651,16 @@ escape_denied "moving itself to the host's root cgroup is refused" \
 	esc sh -c 'echo $$ >/mnt/sys/fs/cgroup/cgroup.procs'
 # The same container, after the refused move: still in its cgroup, and
 # still judged (its next escape is refused too).
-esc sh -c 'echo $$ >/mnt/sys/fs/cgroup/cgroup.procs 2>/dev/null
+# Standard output only: docker relays the two streams apart, and the
+# shell's error messages could land in the middle of a line.
+esc sh -c 'echo $$ 2>/dev/null >/mnt/sys/fs/cgroup/cgroup.procs
 	cat /proc/self/cgroup
-	echo x >/mnt/proc/sys/kernel/core_pattern && echo ESCAPED' \
-	>"$W/out" 2>&1 || true
+	echo x 2>/dev/null >/mnt/proc/sys/kernel/core_pattern && echo ESCAPED' \
+	>"$W/out" 2>"$W/err" || true
 if grep -q '^0::/docker' "$W/out" && ! grep -q ESCAPED "$W/out"; then
 	ok "after the refused move it is still contained"
 else
+	cat "$W/err" >>"$W/out"
 	not_ok "after the refused move it is still contained" "$W/out"
 fi
 mods=$(wc -l </proc/modules)
