@@ -14,7 +14,7 @@
 
 #include "common.h"
 
-#define RELOADS 20
+#define RELOADS 12
 
 /* Longest wait, in milliseconds, for every worker to make progress. */
 #define PROGRESS_TIMEOUT_MS 60000
