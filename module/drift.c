@@ -10,9 +10,10 @@
  *   directory or the host's own files directly; under overlayfs, where
  *   the open of the overlay file comes before the copy-up, on the upper
  *   inode that overlayfs opens in turn for the task.  The inode is
- *   remembered by identity (device, number, generation) in a bounded
- *   table, and forgotten when it is freed with no link left, or when its
- *   filesystem is unmounted;
+ *   remembered by identity (device and number; not the generation,
+ *   which ext4's FS_IOC_SETVERSION and EXT4_IOC_SWAP_BOOT let a file's
+ *   owner change) in a bounded table, and forgotten when it is freed
+ *   with no link left, or when its filesystem is unmounted;
  * - it is a memfd (a file of a kernel-internal tmpfs or hugetlbfs
  *   mount), unless it is sealed against writes and holds exactly the
  *   program the task runs, itself not drifted: container runtimes (runc,
@@ -78,10 +79,6 @@ struct drift_mark {
 	 */
 	u64 ino;
 	/**
-	 * @generation: inode generation.
-	 */
-	u32 generation;
-	/**
 	 * @dev: device of the filesystem.
 	 */
 	dev_t dev;
@@ -140,10 +137,9 @@ static time64_t coarse_seconds(void)
 	return ts.tv_sec;
 }
 
-static struct hlist_head *bucket(dev_t dev, u64 ino, u32 generation)
+static struct hlist_head *bucket(dev_t dev, u64 ino)
 {
-	return &buckets[hash_64(ino ^ ((u64)dev << 32) ^ generation,
-				BUCKET_BITS)];
+	return &buckets[hash_64(ino ^ ((u64)dev << 32), BUCKET_BITS)];
 }
 
 static bool marked(const struct inode *inode)
@@ -153,10 +149,8 @@ static bool marked(const struct inode *inode)
 	bool found = false;
 
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(m, bucket(dev, inode->i_ino,
-					   inode->i_generation), node) {
-		if (m->ino == inode->i_ino && m->dev == dev &&
-		    m->generation == inode->i_generation) {
+	hlist_for_each_entry_rcu(m, bucket(dev, inode->i_ino), node) {
+		if (m->ino == inode->i_ino && m->dev == dev) {
 			found = true;
 			break;
 		}
@@ -302,9 +296,8 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 		return;
 	}
 	m->ino = inode->i_ino;
-	m->generation = inode->i_generation;
 	m->dev = inode->i_sb->s_dev;
-	head = bucket(m->dev, m->ino, m->generation);
+	head = bucket(m->dev, m->ino);
 
 	spin_lock(&drift_lock);
 	if (nmarks >= BULWARK_DRIFT_MAX_MARKS) {
@@ -336,8 +329,7 @@ bool bulwark_drift_want_inode_free(const struct inode *inode)
 {
 	return READ_ONCE(nmarks) && S_ISREG(inode->i_mode) &&
 	       (!inode->i_nlink || going_away(inode->i_sb)) &&
-	       !hlist_empty(bucket(inode->i_sb->s_dev, inode->i_ino,
-				   inode->i_generation));
+	       !hlist_empty(bucket(inode->i_sb->s_dev, inode->i_ino));
 }
 
 /**
@@ -350,10 +342,8 @@ void bulwark_drift_inode_free(struct inode *inode)
 	struct drift_mark *m;
 
 	spin_lock(&drift_lock);
-	hlist_for_each_entry(m, bucket(dev, inode->i_ino, inode->i_generation),
-			     node) {
-		if (m->ino == inode->i_ino && m->dev == dev &&
-		    m->generation == inode->i_generation) {
+	hlist_for_each_entry(m, bucket(dev, inode->i_ino), node) {
+		if (m->ino == inode->i_ino && m->dev == dev) {
 			hlist_del_rcu(&m->node);
 			WRITE_ONCE(nmarks, nmarks - 1);
 			kfree_rcu(m, rcu);
@@ -366,14 +356,17 @@ void bulwark_drift_inode_free(struct inode *inode)
 /*
  * A filesystem whose files' content does not come through opens on this
  * host: one on a block device (a disk image on a loop device: its files
- * exist before anything writes them), FUSE, or a network filesystem.  A
+ * exist before anything writes them), or of a type that needs one even
+ * where its superblock names none (btrfs, on an anonymous device; erofs
+ * read straight from an image file), FUSE, or a network filesystem.  A
  * tmpfs, overlayfs, procfs and the like are not: what a container writes
  * there is marked as it writes it, and what the host writes is the
  * host's.
  */
 static bool content_unseen(const struct super_block *sb)
 {
-	return sb->s_bdev || bulwark_remote_content(sb);
+	return sb->s_bdev || (sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
+	       bulwark_remote_content(sb);
 }
 
 /**
@@ -502,7 +495,13 @@ struct file *bulwark_drift_clone_of(struct file *file)
 	bool same = false;
 	loff_t size;
 
-	if (!memfd_sealed(inode) || !current->mm)
+	/*
+	 * Against writes, and against a change of size too, as runc and
+	 * crun seal it: a memfd's writers do not hold i_writecount, and an
+	 * exec must not see it cut or grown after the comparison.
+	 */
+	if (!memfd_sealed(inode) || !current->mm ||
+	    (~READ_ONCE(SHMEM_I(inode)->seals) & (F_SEAL_SHRINK | F_SEAL_GROW)))
 		return NULL;
 	exe = bulwark_get_exe_file(current->mm);
 	if (!exe)

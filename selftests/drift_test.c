@@ -14,6 +14,7 @@
  */
 
 #include <elf.h>
+#include <linux/fs.h>
 #include <linux/loop.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
@@ -49,7 +50,8 @@ enum op {
 	OP_MPROTECT,	/* mmap(PROT_READ), then mprotect(PROT_EXEC) */
 	OP_SH,		/* execve("/bin/sh", path) */
 	OP_READ,	/* open(O_RDONLY) and read() */
-	OP_OWN_TMPFS,	/* mounts a tmpfs (or src, ext2) on path, waits, runs path/prog */
+	OP_OWN_TMPFS,	/* mounts a tmpfs (or src, fstype) on path, waits, runs path/prog */
+	OP_SETVERSION,	/* FS_IOC_SETVERSION on path, opened read-only */
 	OP_WRITE_KNOB,	/* writes src to drift_mode */
 };
 
@@ -65,6 +67,8 @@ struct job {
 	/* The operation's result: 0, or -1 and its errno. */
 	int ret;
 	int err;
+	/* OP_OWN_TMPFS: src's filesystem type. */
+	char fstype[16];
 	/* OP_OWN_TMPFS: the child's pid on the host, and the handshake. */
 	int host_pid;
 	int ready;
@@ -159,7 +163,7 @@ static int own_tmpfs(struct job *j)
 
 	if (unshare(CLONE_NEWNS) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    (j->src[0] ? mount(j->src, j->path, "ext2", MS_RDONLY, NULL) :
+	    (j->src[0] ? mount(j->src, j->path, j->fstype, MS_RDONLY, NULL) :
 			 mount("tmpfs", j->path, "tmpfs", 0, "mode=0755")) ||
 	    readlink("/proc/self", self, sizeof(self) - 1) <= 0)
 		return CTX_SETUP_FAILED;
@@ -263,6 +267,16 @@ static int do_job(void *arg)
 		return 0;
 	case OP_OWN_TMPFS:
 		return own_tmpfs(j);
+	case OP_SETVERSION: {
+		unsigned int gen = 0x5eed1234;
+
+		fd = open(j->path, O_RDONLY | O_CLOEXEC);
+		j->ret = fd < 0 ? -1 : ioctl(fd, FS_IOC_SETVERSION, &gen);
+		j->err = errno;
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
 	case OP_WRITE_KNOB:
 		j->ret = write_knob("drift_mode", j->src) < 0 ? -1 : 0;
 		j->err = errno;
@@ -702,7 +716,8 @@ TEST_F(drift, dropped_script)
  */
 static int run_own_mount(struct __test_metadata *const _metadata,
 			 FIXTURE_DATA(drift) *self,
-			 const FIXTURE_VARIANT(drift) *variant, const char *dev)
+			 const FIXTURE_VARIANT(drift) *variant, const char *dev,
+			 const char *fstype)
 {
 	char mnt[PATH_MAX], x[PATH_MAX + 64];
 	struct job *j = self->j;
@@ -713,8 +728,10 @@ static int run_own_mount(struct __test_metadata *const _metadata,
 	memset(j, 0, sizeof(*j));
 	j->op = OP_OWN_TMPFS;
 	strcpy(j->path, mnt);
-	if (dev)
+	if (dev) {
 		snprintf(j->src, sizeof(j->src), "%s", dev);
+		snprintf(j->fstype, sizeof(j->fstype), "%s", fstype);
+	}
 	if (variant->cgroup)
 		join(j->procs, self->cgroup, "cgroup.procs");
 	pid = spawn_in_context(variant->cgroup ? CTX_HOST : CTX_PIDNS, do_job,
@@ -747,32 +764,25 @@ TEST_F(drift, tmpfs_mounted_by_container)
 
 	blocked = counter(_metadata, COUNTER("drift_blocked"));
 	audited = counter(_metadata, COUNTER("drift_audited"));
-	EXPECT_EQ(0, run_own_mount(_metadata, self, variant, NULL));
+	EXPECT_EQ(0, run_own_mount(_metadata, self, variant, NULL, NULL));
 	EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
 	EXPECT_EQ(audited, counter(_metadata, COUNTER("drift_audited")));
 }
 
 /*
- * A disk image the container mounts: its files were never written on
- * this host, so whoever mounted it chose them.  Drifted.
+ * The container mounts the image @img, of type @fstype, through a loop
+ * device and runs the program at its root: refused in enforce mode,
+ * counted in audit mode, allowed when off.
  */
-TEST_F(drift, disk_image_mounted_by_container)
+static void check_own_disk(struct __test_metadata *const _metadata,
+			   FIXTURE_DATA(drift) *self,
+			   const FIXTURE_VARIANT(drift) *variant,
+			   const char *img, const char *fstype)
 {
-	char img[PATH_MAX], src[PATH_MAX], prog[PATH_MAX], dev[64];
-	char cmd[3 * PATH_MAX];
 	unsigned long long blocked, audited;
 	int lfd, status;
+	char dev[64];
 
-	join(img, self->dir, "image");
-	join(src, self->dir, "imagesrc");
-	join(prog, src, "prog");
-	ASSERT_EQ(0, mkdir(src, 0755));
-	ASSERT_EQ(0, copy_file(self->helper, prog));
-	snprintf(cmd, sizeof(cmd),
-		 "mke2fs -q -F -t ext2 -d '%s' '%s' 4096 >/dev/null 2>&1", src,
-		 img);
-	if (system(cmd))
-		SKIP(return, "mke2fs -d failed");
 	if (access("/dev/loop-control", F_OK) &&
 	    system("modprobe loop >/dev/null 2>&1"))
 		SKIP(return, "no loop driver");
@@ -782,7 +792,7 @@ TEST_F(drift, disk_image_mounted_by_container)
 	usleep(LOG_PACE_US);
 	blocked = counter(_metadata, COUNTER("drift_blocked"));
 	audited = counter(_metadata, COUNTER("drift_audited"));
-	status = run_own_mount(_metadata, self, variant, dev);
+	status = run_own_mount(_metadata, self, variant, dev, fstype);
 	ioctl(lfd, LOOP_CLR_FD, 0);
 	close(lfd);
 	if (variant->mode == 2) {
@@ -797,6 +807,109 @@ TEST_F(drift, disk_image_mounted_by_container)
 	}
 	EXPECT_EQ(audited + (variant->mode == 1),
 		  counter(_metadata, COUNTER("drift_audited")));
+}
+
+/*
+ * A disk image the container mounts: its files were never written on
+ * this host, so whoever mounted it chose them.  Drifted.
+ */
+TEST_F(drift, disk_image_mounted_by_container)
+{
+	char img[PATH_MAX], src[PATH_MAX], prog[PATH_MAX];
+	char cmd[3 * PATH_MAX];
+
+	join(img, self->dir, "image");
+	join(src, self->dir, "imagesrc");
+	join(prog, src, "prog");
+	ASSERT_EQ(0, mkdir(src, 0755));
+	ASSERT_EQ(0, copy_file(self->helper, prog));
+	snprintf(cmd, sizeof(cmd),
+		 "mke2fs -q -F -t ext2 -d '%s' '%s' 4096 >/dev/null 2>&1", src,
+		 img);
+	if (system(cmd))
+		SKIP(return, "mke2fs -d failed");
+	check_own_disk(_metadata, self, variant, img, "ext2");
+}
+
+/*
+ * The same with btrfs, whose superblock names no block device (it is on
+ * an anonymous one): the filesystem's type needs a device.  Drifted.
+ */
+TEST_F(drift, btrfs_image_mounted_by_container)
+{
+	char img[PATH_MAX], src[PATH_MAX], prog[PATH_MAX];
+	char cmd[3 * PATH_MAX];
+	int fd;
+
+	if (system("modprobe btrfs >/dev/null 2>&1; grep -qw btrfs /proc/filesystems"))
+		SKIP(return, "no btrfs in this kernel");
+	join(img, self->dir, "btrfs.img");
+	join(src, self->dir, "btrfssrc");
+	join(prog, src, "prog");
+	ASSERT_EQ(0, mkdir(src, 0755));
+	ASSERT_EQ(0, copy_file(self->helper, prog));
+	fd = open(img, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 128 << 20));
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+		 "mkfs.btrfs -q -f -r '%s' '%s' >/dev/null 2>&1", src, img);
+	if (system(cmd))
+		SKIP(return, "mkfs.btrfs -r failed (is btrfs-progs installed?)");
+	check_own_disk(_metadata, self, variant, img, "btrfs");
+}
+
+/*
+ * The owner of a dropped file changes its inode's generation
+ * (FS_IOC_SETVERSION, on ext4 without metadata checksums): the file is
+ * the same, and still drifted.
+ */
+TEST_F(drift, generation_changed_by_owner)
+{
+	char img[PATH_MAX], mnt[PATH_MAX], x[PATH_MAX], dev[64];
+	unsigned int before = 0, after = 0;
+	char cmd[2 * PATH_MAX];
+	bool mounted;
+	int lfd, fd;
+
+	join(img, self->dir, "gen.img");
+	join(mnt, self->dir, "gen");
+	join(x, mnt, "x");
+	snprintf(cmd, sizeof(cmd),
+		 "mkfs.ext4 -q -F -O ^metadata_csum,^has_journal '%s' 16M >/dev/null 2>&1",
+		 img);
+	if (system(cmd))
+		SKIP(return, "mkfs.ext4 failed");
+	if (access("/dev/loop-control", F_OK) &&
+	    system("modprobe loop >/dev/null 2>&1"))
+		SKIP(return, "no loop driver");
+	lfd = loop_attach(img, dev, sizeof(dev));
+	if (lfd < 0)
+		SKIP(return, "no loop device: %s", strerror(errno));
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	mounted = !mount(dev, mnt, "ext4", 0, NULL);
+	EXPECT_TRUE(mounted)
+	{
+		TH_LOG("mount %s: %s", dev, strerror(errno));
+	}
+	if (mounted) {
+		drop(_metadata, self, variant, x);
+		fd = open(x, O_RDONLY | O_CLOEXEC);
+		EXPECT_EQ(0, fd < 0 ? -1 : ioctl(fd, FS_IOC_GETVERSION, &before));
+		EXPECT_EQ(0, run(self, variant, true, OP_SETVERSION, x, NULL));
+		EXPECT_EQ(0, self->j->ret)
+		{
+			TH_LOG("FS_IOC_SETVERSION: %s", strerror(self->j->err));
+		}
+		EXPECT_EQ(0, fd < 0 ? -1 : ioctl(fd, FS_IOC_GETVERSION, &after));
+		EXPECT_NE(before, after);
+		if (fd >= 0)
+			close(fd);
+		check_exec(_metadata, self, variant, OP_EXEC, x, x);
+		EXPECT_EQ(0, umount2(mnt, MNT_DETACH));
+	}
+	ioctl(lfd, LOOP_CLR_FD, 0);
+	close(lfd);
 }
 
 TEST_F(drift, host_binary_allowed)
