@@ -849,7 +849,7 @@ static void reload_main(struct stress *st, unsigned int *seed)
 	};
 	struct aspect_state *mod = &st->as[AS_MODULE];
 	unsigned int i;
-	int fd;
+	int fd, ret;
 
 	while (!stopping(st)) {
 		nap(seed, 3000);
@@ -884,7 +884,17 @@ static void reload_main(struct stress *st, unsigned int *seed)
 			break;
 		st->quiesced++;
 		as_begin(mod);
-		if (unload_module()) {
+		/*
+		 * An exec being hashed holds a reference to the module: the
+		 * unload fails (EAGAIN) rather than wait for it.  Try again
+		 * for up to 10 s.
+		 */
+		for (i = 0; (ret = unload_module()) && errno == EAGAIN && i < 200;
+		     i++) {
+			st->unload_busy++;
+			usleep(50000);
+		}
+		if (ret) {
 			ctl_violation(st, CTL_RELOAD, "unload", errno);
 			as_end(mod, 1);
 			release_openers(st);
