@@ -377,6 +377,11 @@ struct fast_verdict {
 	 * @flags: the verdict, with VERDICT_KNOWN; 0 for none.
 	 */
 	u32 flags;
+	/**
+	 * @dfl_mask: the controllers on the v2 hierarchy, all of the
+	 * css_set's then.
+	 */
+	unsigned int dfl_mask;
 };
 
 static DEFINE_PER_CPU(struct fast_verdict, fast_verdict);
@@ -398,6 +403,14 @@ static bool cset_v2_only(const struct css_set *cset)
 /*
  * The current task's verdict as its CPU last found it, or 0.  Under
  * RCU, with the cache @c and the exempt generation @gen in force.
+ *
+ * The verdict may depend on v1 cgroups, which the key does not hold:
+ * it is stored only for a css_set whose controllers were all on v2.
+ * While the set of controllers on v2 is the same as then, no controller
+ * can have been bound to a v1 hierarchy since (a controller is on one
+ * hierarchy at a time), so that the css_set now at that address has all
+ * its controllers on v2 too: one comparison instead of a walk of every
+ * controller.
  */
 static u32 fast_lookup(const struct verdict_cache *c, u64 gen)
 {
@@ -410,7 +423,8 @@ static u32 fast_lookup(const struct verdict_cache *c, u64 gen)
 	preempt_disable();
 	f = this_cpu_ptr(&fast_verdict);
 	if (f->flags && f->cset == cset && f->cache == c->seq && f->gen == gen &&
-	    f->serial == cset->dfl_cgrp->self.serial_nr && cset_v2_only(cset))
+	    f->serial == cset->dfl_cgrp->self.serial_nr &&
+	    f->dfl_mask == READ_ONCE(cgrp_dfl_root.subsys_mask))
 		flags = f->flags;
 	preempt_enable();
 	return flags;
@@ -420,12 +434,16 @@ static u32 fast_lookup(const struct verdict_cache *c, u64 gen)
 static void fast_store(const struct verdict_cache *c, u64 gen, u32 flags)
 {
 	const struct css_set *cset = task_css_set(current);
+	/* Read first: a controller bound to v1 meanwhile changes it. */
+	unsigned int dfl_mask = READ_ONCE(cgrp_dfl_root.subsys_mask);
 	struct fast_verdict *f;
 
+	smp_rmb();
 	if (!c || !cset_v2_only(cset))
 		return;
 	preempt_disable();
 	f = this_cpu_ptr(&fast_verdict);
+	f->dfl_mask = dfl_mask;
 	f->cset = cset;
 	f->cache = c->seq;
 	f->serial = cset->dfl_cgrp->self.serial_nr;

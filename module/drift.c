@@ -12,8 +12,10 @@
  *   inode that overlayfs opens in turn for the task.  The inode is
  *   remembered by identity (device and number; not the generation,
  *   which ext4's FS_IOC_SETVERSION and EXT4_IOC_SWAP_BOOT let a file's
- *   owner change) in a bounded table, and forgotten when it is freed
- *   with no link left, or when its filesystem is unmounted;
+ *   owner change) in a bounded table, and forgotten when it is evicted
+ *   with no link left, or when its filesystem is unmounted (see
+ *   bulwark_drift_inode_gone()).  Files of filesystems that run nothing
+ *   (procfs, sysfs and cgroupfs are SB_I_NOEXEC) are not remembered;
  * - it is a memfd (a file of a kernel-internal tmpfs or hugetlbfs
  *   mount), unless it is sealed against writes and holds exactly the
  *   program the task runs, itself not drifted: container runtimes (runc,
@@ -56,6 +58,10 @@
 #define BUCKET_BITS 15
 /* Filesystems remembered as mounted by a contained task. */
 #define MAX_CONTAINER_SBS 256
+/* Superblocks made by contained tasks and not yet judged. */
+#define MAX_PENDING_SBS 64
+/* Hash bits of the devices that may hold marks. */
+#define MARKDEV_BITS 10
 /* Filesystems remembered as overflowed; beyond, all of them are. */
 #define MAX_OVERFLOWED 16
 /* Bytes compared at a time against the running program. */
@@ -109,6 +115,22 @@ static unsigned int nmarks;
 
 static struct super_block *sbs[MAX_CONTAINER_SBS];
 static unsigned int nsbs;
+
+/*
+ * Superblocks a contained task made, from their allocation until the
+ * mount that made them has judged them (bulwark_drift_sb_mounted()), or
+ * they are freed.  By identity only: a superblock leaves before it is
+ * freed.
+ */
+static const struct super_block *pending[MAX_PENDING_SBS];
+static unsigned int npending;
+
+/*
+ * The devices, by hash, that marks were ever taken on: a filesystem
+ * whose inodes are not all seen evicted (bulwark_drift_sb_kill()) scans
+ * the table only if its device is here.
+ */
+static DECLARE_BITMAP(markdevs, 1 << MARKDEV_BITS);
 
 static struct overflowed overflow[MAX_OVERFLOWED];
 /*
@@ -287,6 +309,7 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 	 */
 	if (!(file->f_mode & FMODE_WRITE) || !S_ISREG(inode->i_mode) ||
 	    inode->i_sb->s_magic == OVERLAYFS_SUPER_MAGIC ||
+	    (inode->i_sb->s_iflags & SB_I_NOEXEC) ||
 	    bulwark_drift_memfd(inode) || marked(inode))
 		return;
 
@@ -313,19 +336,20 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 	}
 	hlist_add_head_rcu(&m->node, head);
 	WRITE_ONCE(nmarks, nmarks + 1);
+	__set_bit(hash_32(m->dev, MARKDEV_BITS), markdevs);
 	spin_unlock(&drift_lock);
 }
 
 /**
- * bulwark_drift_want_inode_free - may this inode's end concern the rule?
- * @inode: an inode being freed
+ * bulwark_drift_want_inode_gone - may this inode's eviction concern the rule?
+ * @inode: an inode being evicted
  *
  * Cheap, for the ftrace callback: a mark may be held for it and it is
  * gone for good (no link left, or its filesystem is being unmounted).
  *
- * Return: true if bulwark_drift_inode_free() must see it.
+ * Return: true if bulwark_drift_inode_gone() must see it.
  */
-bool bulwark_drift_want_inode_free(const struct inode *inode)
+bool bulwark_drift_want_inode_gone(const struct inode *inode)
 {
 	return READ_ONCE(nmarks) && S_ISREG(inode->i_mode) &&
 	       (!inode->i_nlink || going_away(inode->i_sb)) &&
@@ -333,10 +357,19 @@ bool bulwark_drift_want_inode_free(const struct inode *inode)
 }
 
 /**
- * bulwark_drift_inode_free - forget a file that is gone
- * @inode: an inode being freed, deleted or on a filesystem going away
+ * bulwark_drift_inode_gone - forget a file that is gone
+ * @inode: an inode being evicted, deleted or on a filesystem going away
+ *
+ * Called where the file's inode number stops naming it and before it
+ * can name another: as the inode leaves the inode hash
+ * (__remove_inode_hash(), which a new inode of the same number waits
+ * for in insert_inode_locked()), and, for the filesystems that keep no
+ * such hash, as their evict_inode operation starts (tmpfs, XFS), before
+ * the number is given back.  Later, in security_inode_free(), a new
+ * file could already have the number and its mark be taken for this
+ * one's; nor would sockets and pipes pay for this there.
  */
-void bulwark_drift_inode_free(struct inode *inode)
+void bulwark_drift_inode_gone(struct inode *inode)
 {
 	dev_t dev = inode->i_sb->s_dev;
 	struct drift_mark *m;
@@ -369,15 +402,60 @@ static bool content_unseen(const struct super_block *sb)
 	       bulwark_remote_content(sb);
 }
 
+/* Called with drift_lock held: takes @sb out of @pending, if there. */
+static bool take_pending(const struct super_block *sb)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_PENDING_SBS; i++) {
+		if (pending[i] == sb) {
+			pending[i] = NULL;
+			WRITE_ONCE(npending, npending - 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * bulwark_drift_sb_alloc - note a superblock a contained task makes
+ * @sb: a superblock just allocated (its type is not set yet)
+ *
+ * Made while a contained task mounts, so as not to be taken for one
+ * the host had mounted already.  On 7.x, btrfs mounts its new
+ * superblock internally before the mount that made it can judge it,
+ * so that its active references say nothing.
+ *
+ * Return: 0, or -ENOSPC when too many are being made at once: the mount
+ * is refused rather than misjudged.
+ */
+int bulwark_drift_sb_alloc(struct super_block *sb)
+{
+	unsigned int i;
+
+	spin_lock(&drift_lock);
+	for (i = 0; i < MAX_PENDING_SBS; i++) {
+		if (!pending[i]) {
+			pending[i] = sb;
+			WRITE_ONCE(npending, npending + 1);
+			break;
+		}
+	}
+	spin_unlock(&drift_lock);
+	if (i < MAX_PENDING_SBS)
+		return 0;
+	pr_warn_ratelimited("drift: too many filesystems being mounted by containers at once; refusing a mount\n");
+	return -ENOSPC;
+}
+
 /**
  * bulwark_drift_sb_mounted - remember a filesystem a contained task mounted
- * @sb: the superblock being set up for the mount, none of whose mounts
- *	exists yet
+ * @sb: the superblock being set up for the mount
  *
- * Only a superblock this mount created: mounting again a filesystem that
- * is already mounted (the host's disk) shares its superblock, which stays
- * the host's.  Only filesystems whose content bulwark does not see
- * written (content_unseen()).
+ * Only a superblock a contained task made (bulwark_drift_sb_alloc()):
+ * mounting again a filesystem that is already mounted (the host's disk)
+ * shares its superblock, which stays the host's.  Only filesystems whose
+ * content bulwark does not see written (content_unseen()).
  *
  * Return: 0, or -ENOSPC when the table is full: the mount is refused,
  * rather than its files allowed.
@@ -387,9 +465,11 @@ int bulwark_drift_sb_mounted(struct super_block *sb)
 	unsigned int i;
 	int ret = -ENOSPC;
 
-	if (atomic_read(&sb->s_active) != 1 || !content_unseen(sb))
-		return 0;
 	spin_lock(&drift_lock);
+	if (!take_pending(sb) || !content_unseen(sb)) {
+		spin_unlock(&drift_lock);
+		return 0;
+	}
 	for (i = 0; i < MAX_CONTAINER_SBS; i++) {
 		if (sbs[i] == sb) {
 			ret = 0;
@@ -418,6 +498,7 @@ int bulwark_drift_sb_mounted(struct super_block *sb)
 bool bulwark_drift_want_sb_free(const struct super_block *sb)
 {
 	return (READ_ONCE(nsbs) && container_sb(sb)) ||
+	       READ_ONCE(npending) ||
 	       (READ_ONCE(overflow_any) && overflow_slot(sb));
 }
 
@@ -434,10 +515,54 @@ void bulwark_drift_sb_free(struct super_block *sb)
 	for (i = 0; i < MAX_CONTAINER_SBS; i++)
 		if (sbs[i] == sb)
 			WRITE_ONCE(sbs[i], NULL);
+	take_pending(sb);
 	/* Its memory may be given to another filesystem. */
 	o = overflow_slot(sb);
 	if (o)
 		WRITE_ONCE(o->since, SINCE_NEVER);
+	spin_unlock(&drift_lock);
+}
+
+/**
+ * bulwark_drift_want_sb_kill - may a filesystem being shut down hold marks?
+ * @sb: a superblock whose device is about to be given back
+ *
+ * Return: true if bulwark_drift_sb_kill() must see it.
+ */
+bool bulwark_drift_want_sb_kill(const struct super_block *sb)
+{
+	return READ_ONCE(nmarks) &&
+	       test_bit(hash_32(sb->s_dev, MARKDEV_BITS), markdevs);
+}
+
+/**
+ * bulwark_drift_sb_kill - forget every file of a filesystem being shut down
+ * @sb: a superblock on an anonymous device, in kill_anon_super(), which
+ *	gives the device number back afterwards
+ *
+ * For filesystems whose inodes bulwark_drift_inode_gone() does not see
+ * evicted (ramfs, and the like), before another filesystem can get the
+ * same device number.  Sleeps.
+ */
+void bulwark_drift_sb_kill(struct super_block *sb)
+{
+	dev_t dev = sb->s_dev;
+	struct drift_mark *m;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	spin_lock(&drift_lock);
+	for (i = 0; i < 1 << BUCKET_BITS; i++) {
+		hlist_for_each_entry_safe(m, tmp, &buckets[i], node) {
+			if (m->dev == dev) {
+				hlist_del_rcu(&m->node);
+				WRITE_ONCE(nmarks, nmarks - 1);
+				kfree_rcu(m, rcu);
+			}
+		}
+		if (!(i % 1024))
+			cond_resched_lock(&drift_lock);
+	}
 	spin_unlock(&drift_lock);
 }
 

@@ -104,7 +104,7 @@ static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 		hook = &table[0];
 	} else {
 		for (i = 1; i < table_len; i++) {
-			if (ip - table[i].addr <= BULWARK_ENDBR_SIZE) {
+			if (ip - READ_ONCE(table[i].addr) <= BULWARK_ENDBR_SIZE) {
 				hook = &table[i];
 				break;
 			}
@@ -206,10 +206,22 @@ static unsigned long find_symbol(const char *name)
 	return addr;
 }
 
+/*
+ * Every hook gets its gate, found or not: a function of a module may
+ * come later (module_event()).
+ */
 static int resolve(struct bulwark_hook *hook, size_t index)
 {
 	int err;
 
+	hook->gate = (unsigned long)gates[index];
+	*hook->orig = gates[index];
+	err = ftrace_set_filter_ip(&gate_ops, hook->gate, 0, 0);
+	if (err) {
+		pr_err("cannot gate %s: ftrace_set_filter_ip error %d\n",
+		       hook->name, err);
+		return err;
+	}
 	hook->addr = find_symbol(hook->name);
 	if (!hook->addr) {
 		if (hook->optional)
@@ -217,16 +229,53 @@ static int resolve(struct bulwark_hook *hook, size_t index)
 		pr_err("cannot hook %s: symbol not found\n", hook->name);
 		return -ENOENT;
 	}
-	hook->gate = (unsigned long)gates[index];
-	*hook->orig = gates[index];
 	err = ftrace_set_filter_ip(&hook_ops, hook->addr, 0, 0);
-	if (!err)
-		err = ftrace_set_filter_ip(&gate_ops, hook->gate, 0, 0);
 	if (err)
 		pr_err("cannot hook %s: ftrace_set_filter_ip error %d\n",
 		       hook->name, err);
 	return err;
 }
+
+/*
+ * A module coming or going: hook its functions that the table names,
+ * or release them before its text goes, so that no filter entry of
+ * @hook_ops is left on an address the next module may get.  Process
+ * context; module_event() runs one at a time and before
+ * unregister_module_notifier() returns.
+ */
+static int module_event(struct notifier_block *nb, unsigned long state,
+			void *data)
+{
+	struct module *mod = data;
+	struct bulwark_hook *hook;
+	unsigned long addr;
+	size_t i;
+
+	if (state != MODULE_STATE_COMING && state != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	for (i = 0; i < table_len; i++) {
+		hook = &table[i];
+		if (!hook->module || strcmp(hook->module, mod->name))
+			continue;
+		if (state == MODULE_STATE_GOING && hook->addr) {
+			addr = hook->addr;
+			WRITE_ONCE(hook->addr, 0);
+			ftrace_set_filter_ip(&hook_ops, addr, 1, 0);
+		} else if (state == MODULE_STATE_COMING && !hook->addr) {
+			addr = find_symbol(hook->name);
+			if (addr && !ftrace_set_filter_ip(&hook_ops, addr, 0, 0))
+				WRITE_ONCE(hook->addr, addr);
+			else
+				pr_warn("cannot hook %s in %s\n", hook->name,
+					mod->name);
+		}
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block module_nb = {
+	.notifier_call = module_event,
+};
 
 /*
  * Drop every filter entry of @ops; @gates says whether they are the
@@ -344,8 +393,15 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 		diagnose(hooks, count, err);
 		goto out_unregister_gates;
 	}
+	err = register_module_notifier(&module_nb);
+	if (err) {
+		pr_err("cannot follow modules: error %d\n", err);
+		goto out_unregister_hooks;
+	}
 	return 0;
 
+out_unregister_hooks:
+	unregister_ftrace_function(&hook_ops);
 out_unregister_gates:
 	unregister_ftrace_function(&gate_ops);
 out_free_filters:
@@ -368,6 +424,7 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 {
 	int err;
 
+	unregister_module_notifier(&module_nb);
 	drain();
 	err = unregister_ftrace_function(&hook_ops);
 	if (!WARN_ON_ONCE(err))

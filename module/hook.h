@@ -46,6 +46,13 @@ struct bulwark_hook {
 	 */
 	bool optional;
 	/**
+	 * @module: for a function of a module (an optional hook), that
+	 * module's name: the function is hooked when the module is loaded
+	 * and released when it is unloaded, as long as the hooks are
+	 * installed.  NULL for a function of the kernel proper.
+	 */
+	const char *module;
+	/**
 	 * @addr: resolved address of the function, 0 when absent.
 	 */
 	unsigned long addr;

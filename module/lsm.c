@@ -122,10 +122,16 @@ static bool want_mprotect(struct bulwark_ftrace_regs *fregs)
 	       !(vma->vm_flags & VM_EXEC) && want_bprm(fregs);
 }
 
-/* A freed inode that the drift rule may remember. */
-static bool want_inode_free(struct bulwark_ftrace_regs *fregs)
+/* An inode leaving for good that the drift rule may remember. */
+static bool want_inode_gone(struct bulwark_ftrace_regs *fregs)
 {
-	return bulwark_drift_want_inode_free((void *)bulwark_fregs_arg(fregs, 0));
+	return bulwark_drift_want_inode_gone((void *)bulwark_fregs_arg(fregs, 0));
+}
+
+/* A filesystem shut down that the drift rule may remember files of. */
+static bool want_sb_kill(struct bulwark_ftrace_regs *fregs)
+{
+	return bulwark_drift_want_sb_kill((void *)bulwark_fregs_arg(fregs, 0));
 }
 
 /* A freed superblock that the drift rule may remember. */
@@ -139,6 +145,12 @@ static bool want_sb_free(struct bulwark_ftrace_regs *fregs)
  * drift rule may judge, in any mode.
  */
 static bool want_sb_set_mnt_opts(struct bulwark_ftrace_regs *fregs)
+{
+	return bulwark_current_maybe_contained(DRIFT_SCOPE);
+}
+
+/* A superblock made (alloc_super()) by a task the drift rule may judge. */
+static bool want_sb_alloc(struct bulwark_ftrace_regs *fregs)
 {
 	return bulwark_current_maybe_contained(DRIFT_SCOPE);
 }
@@ -283,7 +295,11 @@ static int (*orig_mmap_file)(struct file *file, unsigned long prot,
 			     unsigned long flags);
 static int (*orig_file_mprotect)(struct vm_area_struct *vma,
 				 unsigned long reqprot, unsigned long prot);
-static void (*orig_inode_free)(struct inode *inode);
+static void (*orig___remove_inode_hash)(struct inode *inode);
+static void (*orig_shmem_evict_inode)(struct inode *inode);
+static void (*orig_xfs_fs_evict_inode)(struct inode *inode);
+static int (*orig_sb_alloc)(struct super_block *sb);
+static void (*orig_kill_anon_super)(struct super_block *sb);
 static void (*orig_sb_free)(struct super_block *sb);
 static int (*orig_sb_set_mnt_opts)(struct super_block *sb, void *mnt_opts,
 				   unsigned long kern_flags,
@@ -392,11 +408,54 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 	return ret;
 }
 
-static void hook_inode_free(struct inode *inode)
+/*
+ * Where an inode number stops naming a file, before it can name another
+ * (see bulwark_drift_inode_gone()): an inode leaving the inode hash, and
+ * the eviction of tmpfs and XFS inodes, which are in no such hash.
+ */
+static void hook___remove_inode_hash(struct inode *inode)
 {
-	bulwark_drift_inode_free(inode);
-	orig_inode_free(inode);
+	bulwark_drift_inode_gone(inode);
+	orig___remove_inode_hash(inode);
 	bulwark_hook_leave();
+}
+
+static void hook_shmem_evict_inode(struct inode *inode)
+{
+	bulwark_drift_inode_gone(inode);
+	orig_shmem_evict_inode(inode);
+	bulwark_hook_leave();
+}
+
+static void hook_xfs_fs_evict_inode(struct inode *inode)
+{
+	bulwark_drift_inode_gone(inode);
+	orig_xfs_fs_evict_inode(inode);
+	bulwark_hook_leave();
+}
+
+/* Before the filesystem gives its anonymous device number back. */
+static void hook_kill_anon_super(struct super_block *sb)
+{
+	bulwark_drift_sb_kill(sb);
+	orig_kill_anon_super(sb);
+	bulwark_hook_leave();
+}
+
+/*
+ * alloc_super(): a superblock that a contained task's mount makes.  If
+ * the handler fails after the original succeeded, alloc_super() frees
+ * the LSMs' blobs through security_sb_free() all the same.
+ */
+static int hook_sb_alloc(struct super_block *sb)
+{
+	int ret = orig_sb_alloc(sb);
+
+	if (!ret && bulwark_current_contained(DRIFT_SCOPE))
+		ret = bulwark_drift_sb_alloc(sb);
+
+	bulwark_hook_leave();
+	return ret;
 }
 
 static void hook_sb_free(struct super_block *sb)
@@ -407,11 +466,11 @@ static void hook_sb_free(struct super_block *sb)
 }
 
 /*
- * vfs_get_tree() calls it once the superblock is found or made, before
- * any mount of it exists on every kernel: a superblock this mount made
- * has one active reference, one that was mounted already has more.
- * (security_sb_kern_mount() comes after the new mount on 7.x, too late
- * to tell.)
+ * vfs_get_tree() calls it once the superblock is found or made, and its
+ * type and device are known: a superblock this mount made was noted by
+ * hook_sb_alloc().  (Its active references cannot tell: on 7.x, btrfs
+ * mounts a superblock it made before this point; and
+ * security_sb_kern_mount() comes after the new mount on 7.x.)
  */
 static int hook_sb_set_mnt_opts(struct super_block *sb, void *mnt_opts,
 				unsigned long kern_flags,
@@ -1033,6 +1092,16 @@ static long hook_ia32_delete_module(const struct pt_regs *regs)
 		.want = _want,						\
 	}
 
+/* As RAW_HOOK(), for a function that a kernel may not have. */
+#define OPTIONAL_RAW_HOOK(_name, _want)					\
+	{								\
+		.name = #_name,						\
+		.handler = hook_##_name,				\
+		.orig = (void **)&orig_##_name,				\
+		.want = _want,						\
+		.optional = true,					\
+	}
+
 #define OPTIONAL_HOOK(_name, _want)					\
 	{								\
 		.name = "security_" #_name,				\
@@ -1050,7 +1119,18 @@ static struct bulwark_hook hooks[] = {
 	HOOK(file_open, want_file_open),
 	HOOK(mmap_file, want_mmap_exec),
 	HOOK(file_mprotect, want_mprotect),
-	HOOK(inode_free, want_inode_free),
+	RAW_HOOK(__remove_inode_hash, want_inode_gone),
+	/* Absent without CONFIG_SHMEM. */
+	OPTIONAL_RAW_HOOK(shmem_evict_inode, want_inode_gone),
+	/* In the xfs module, hooked when it is loaded (hook.c). */
+	{
+		.name = "xfs_fs_evict_inode",
+		.module = "xfs",
+		.handler = hook_xfs_fs_evict_inode,
+		.orig = (void **)&orig_xfs_fs_evict_inode,
+		.want = want_inode_gone,
+		.optional = true,
+	},
 	HOOK(unix_stream_connect, want_escape_connect),
 	HOOK(file_ioctl, want_keys_ioctl),
 	HOOK(inode_setattr, want_keys),
@@ -1073,7 +1153,9 @@ static struct bulwark_hook hooks[] = {
 #ifdef BULWARK_HAVE_INODE_FILE_SETATTR
 	HOOK(inode_file_setattr, want_keys),
 #endif
+	HOOK(sb_alloc, want_sb_alloc),
 	HOOK(sb_set_mnt_opts, want_sb_set_mnt_opts),
+	RAW_HOOK(kill_anon_super, want_sb_kill),
 	HOOK(sb_free, want_sb_free),
 	HOOK(ptrace_access_check, want_escape_ptrace),
 	HOOK(kernel_read_file, want_escape_read),
