@@ -168,6 +168,7 @@ GATE(8) GATE(9) GATE(10) GATE(11) GATE(12) GATE(13) GATE(14) GATE(15)
 GATE(16) GATE(17) GATE(18) GATE(19) GATE(20) GATE(21) GATE(22) GATE(23)
 GATE(24) GATE(25) GATE(26) GATE(27) GATE(28) GATE(29) GATE(30) GATE(31)
 GATE(32) GATE(33) GATE(34) GATE(35) GATE(36) GATE(37) GATE(38) GATE(39)
+GATE(40) GATE(41) GATE(42) GATE(43) GATE(44) GATE(45) GATE(46) GATE(47)
 
 static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
 	gate_0, gate_1, gate_2, gate_3, gate_4, gate_5, gate_6, gate_7,
@@ -175,6 +176,7 @@ static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
 	gate_16, gate_17, gate_18, gate_19, gate_20, gate_21, gate_22, gate_23,
 	gate_24, gate_25, gate_26, gate_27, gate_28, gate_29, gate_30, gate_31,
 	gate_32, gate_33, gate_34, gate_35, gate_36, gate_37, gate_38, gate_39,
+	gate_40, gate_41, gate_42, gate_43, gate_44, gate_45, gate_46, gate_47,
 };
 
 /*
@@ -250,6 +252,7 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 	struct bulwark_hook *hook;
 	unsigned long addr;
 	size_t i;
+	int err;
 
 	if (state != MODULE_STATE_COMING && state != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
@@ -262,12 +265,16 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 			WRITE_ONCE(hook->addr, 0);
 			ftrace_set_filter_ip(&hook_ops, addr, 1, 0);
 		} else if (state == MODULE_STATE_COMING && !hook->addr) {
+			/* Optional: this version of the module may lack it. */
 			addr = find_symbol(hook->name);
-			if (addr && !ftrace_set_filter_ip(&hook_ops, addr, 0, 0))
+			if (!addr)
+				continue;
+			err = ftrace_set_filter_ip(&hook_ops, addr, 0, 0);
+			if (!err)
 				WRITE_ONCE(hook->addr, addr);
 			else
-				pr_warn("cannot hook %s in %s\n", hook->name,
-					mod->name);
+				pr_warn("cannot hook %s in %s: error %d\n",
+					hook->name, mod->name, err);
 		}
 	}
 	return NOTIFY_DONE;

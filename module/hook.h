@@ -63,7 +63,7 @@ struct bulwark_hook {
 };
 
 /* The most hooks one table may have: there is one gate for each. */
-#define BULWARK_MAX_HOOKS 40
+#define BULWARK_MAX_HOOKS 48
 
 /*
  * The want test of the first hook of every table, which the callback

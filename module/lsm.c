@@ -295,9 +295,12 @@ static int (*orig_mmap_file)(struct file *file, unsigned long prot,
 			     unsigned long flags);
 static int (*orig_file_mprotect)(struct vm_area_struct *vma,
 				 unsigned long reqprot, unsigned long prot);
-static void (*orig___remove_inode_hash)(struct inode *inode);
 static void (*orig_shmem_evict_inode)(struct inode *inode);
+static void (*orig_ext4_evict_inode)(struct inode *inode);
+static void (*orig_btrfs_evict_inode)(struct inode *inode);
 static void (*orig_xfs_fs_evict_inode)(struct inode *inode);
+static void (*orig_xfs_fs_destroy_inode)(struct inode *inode);
+static void (*orig_f2fs_evict_inode)(struct inode *inode);
 static int (*orig_sb_alloc)(struct super_block *sb);
 static void (*orig_kill_anon_super)(struct super_block *sb);
 static void (*orig_sb_free)(struct super_block *sb);
@@ -410,29 +413,26 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 
 /*
  * Where an inode number stops naming a file, before it can name another
- * (see bulwark_drift_inode_gone()): an inode leaving the inode hash, and
- * the eviction of tmpfs and XFS inodes, which are in no such hash.
+ * (see bulwark_drift_inode_gone()): as the filesystems that hold the
+ * files containers write (tmpfs, ext4, btrfs, XFS, f2fs) start to evict
+ * an inode, before they give its number back.  XFS before 7.x has no
+ * evict_inode operation and frees its inodes on disk after
+ * destroy_inode.
  */
-static void hook___remove_inode_hash(struct inode *inode)
-{
-	bulwark_drift_inode_gone(inode);
-	orig___remove_inode_hash(inode);
-	bulwark_hook_leave();
-}
+#define EVICT_HANDLER(_name)						\
+	static void hook_##_name(struct inode *inode)			\
+	{								\
+		bulwark_drift_inode_gone(inode);			\
+		orig_##_name(inode);					\
+		bulwark_hook_leave();					\
+	}
 
-static void hook_shmem_evict_inode(struct inode *inode)
-{
-	bulwark_drift_inode_gone(inode);
-	orig_shmem_evict_inode(inode);
-	bulwark_hook_leave();
-}
-
-static void hook_xfs_fs_evict_inode(struct inode *inode)
-{
-	bulwark_drift_inode_gone(inode);
-	orig_xfs_fs_evict_inode(inode);
-	bulwark_hook_leave();
-}
+EVICT_HANDLER(shmem_evict_inode)
+EVICT_HANDLER(ext4_evict_inode)
+EVICT_HANDLER(btrfs_evict_inode)
+EVICT_HANDLER(xfs_fs_evict_inode)
+EVICT_HANDLER(xfs_fs_destroy_inode)
+EVICT_HANDLER(f2fs_evict_inode)
 
 /* Before the filesystem gives its anonymous device number back. */
 static void hook_kill_anon_super(struct super_block *sb)
@@ -1102,6 +1102,20 @@ static long hook_ia32_delete_module(const struct pt_regs *regs)
 		.optional = true,					\
 	}
 
+/*
+ * A function of module @_mod (or of the kernel, where it is built in);
+ * hooked whenever the module is loaded.
+ */
+#define MODULE_HOOK(_mod, _name, _want)					\
+	{								\
+		.name = #_name,						\
+		.module = #_mod,					\
+		.handler = hook_##_name,				\
+		.orig = (void **)&orig_##_name,				\
+		.want = _want,						\
+		.optional = true,					\
+	}
+
 #define OPTIONAL_HOOK(_name, _want)					\
 	{								\
 		.name = "security_" #_name,				\
@@ -1119,18 +1133,15 @@ static struct bulwark_hook hooks[] = {
 	HOOK(file_open, want_file_open),
 	HOOK(mmap_file, want_mmap_exec),
 	HOOK(file_mprotect, want_mprotect),
-	RAW_HOOK(__remove_inode_hash, want_inode_gone),
 	/* Absent without CONFIG_SHMEM. */
 	OPTIONAL_RAW_HOOK(shmem_evict_inode, want_inode_gone),
-	/* In the xfs module, hooked when it is loaded (hook.c). */
-	{
-		.name = "xfs_fs_evict_inode",
-		.module = "xfs",
-		.handler = hook_xfs_fs_evict_inode,
-		.orig = (void **)&orig_xfs_fs_evict_inode,
-		.want = want_inode_gone,
-		.optional = true,
-	},
+	/* In modules, hooked when they are loaded (hook.c). */
+	MODULE_HOOK(ext4, ext4_evict_inode, want_inode_gone),
+	MODULE_HOOK(xfs, xfs_fs_destroy_inode, want_inode_gone),
+	/* New in v6.18 or so; XFS evicted nothing itself before. */
+	MODULE_HOOK(xfs, xfs_fs_evict_inode, want_inode_gone),
+	MODULE_HOOK(btrfs, btrfs_evict_inode, want_inode_gone),
+	MODULE_HOOK(f2fs, f2fs_evict_inode, want_inode_gone),
 	HOOK(unix_stream_connect, want_escape_connect),
 	HOOK(file_ioctl, want_keys_ioctl),
 	HOOK(inode_setattr, want_keys),

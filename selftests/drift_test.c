@@ -912,6 +912,78 @@ TEST_F(drift, generation_changed_by_owner)
 	close(lfd);
 }
 
+/*
+ * On a disk the host mounted (@fstype; @size bytes of image), a file a
+ * container wrote is drifted; once it is deleted, its inode number goes
+ * to a file the host writes, which is not.  ext4 keeps its inodes in
+ * the inode hash; XFS does not, and is a module (hooked as it loads).
+ */
+static void check_number_reused(struct __test_metadata *const _metadata,
+				FIXTURE_DATA(drift) *self,
+				const FIXTURE_VARIANT(drift) *variant,
+				const char *fstype, unsigned int size)
+{
+	char img[PATH_MAX], mnt[PATH_MAX], x[PATH_MAX], y[PATH_MAX + 16];
+	char cmd[3 * PATH_MAX], dev[64];
+	struct stat sx, sy;
+	bool reused = false;
+	int lfd, i;
+
+	join(img, self->dir, "reuse.img");
+	join(mnt, self->dir, "reuse");
+	join(x, mnt, "x");
+	snprintf(cmd, sizeof(cmd), "rm -f '%s' && truncate -s %u '%s'", img,
+		 size, img);
+	ASSERT_EQ(0, system(cmd));
+	snprintf(cmd, sizeof(cmd), "mkfs.%s -q '%s' >/dev/null 2>&1", fstype,
+		 img);
+	if (system(cmd))
+		SKIP(return, "mkfs.%s failed", fstype);
+	lfd = loop_attach(img, dev, sizeof(dev));
+	if (lfd < 0)
+		SKIP(return, "no loop device: %s", strerror(errno));
+	if (access(mnt, F_OK))
+		ASSERT_EQ(0, mkdir(mnt, 0755));
+	ASSERT_EQ(0, mount(dev, mnt, fstype, 0, NULL))
+	{
+		TH_LOG("mount %s (%s): %s", dev, fstype, strerror(errno));
+	}
+	drop(_metadata, self, variant, x);
+	check_exec(_metadata, self, variant, OP_EXEC, x, x);
+	ASSERT_EQ(0, stat(x, &sx));
+	ASSERT_EQ(0, unlink(x));
+	for (i = 0; i < 8 && !reused; i++) {
+		snprintf(y, sizeof(y), "%s/y%d", mnt, i);
+		ASSERT_EQ(0, copy_file(self->helper, y));
+		ASSERT_EQ(0, stat(y, &sy));
+		reused = sy.st_ino == sx.st_ino;
+	}
+	if (reused)
+		check_allowed(_metadata, self, variant, true, OP_EXEC, y);
+	else
+		TH_LOG("%s did not give inode %llu again", fstype,
+		       (unsigned long long)sx.st_ino);
+	EXPECT_EQ(0, umount2(mnt, 0));
+	ioctl(lfd, LOOP_CLR_FD, 0);
+	close(lfd);
+	EXPECT_TRUE(reused);
+}
+
+TEST_F(drift, number_reused_after_delete)
+{
+	if (access("/dev/loop-control", F_OK) &&
+	    system("modprobe loop >/dev/null 2>&1"))
+		SKIP(return, "no loop driver");
+	check_number_reused(_metadata, self, variant, "ext4", 16 << 20);
+	if (system("modprobe xfs >/dev/null 2>&1; grep -qw xfs /proc/filesystems"))
+		SKIP(return, "no xfs in this kernel");
+	check_number_reused(_metadata, self, variant, "xfs", 320 << 20);
+	/* xfs unloaded and loaded again: hooked again. */
+	if (system("modprobe -r xfs >/dev/null 2>&1"))
+		TH_LOG("xfs stays loaded");
+	check_number_reused(_metadata, self, variant, "xfs", 320 << 20);
+}
+
 TEST_F(drift, host_binary_allowed)
 {
 	check_allowed(_metadata, self, variant, true, OP_EXEC, "/bin/true");
