@@ -15,7 +15,9 @@
  *   ftrace_enabled;
  * - rawdev: open for writing a block device that a filesystem (or swap,
  *   or a device-mapper or md stack) holds, or /dev/mem, /dev/kmem,
- *   /dev/port;
+ *   /dev/port; or change such a device when it is a loop device (its
+ *   backing file, offset or size, or detach it), which needs no write
+ *   access to it;
  * - cgroup_move: move a task, itself or another, into a cgroup outside
  *   its own container, which would leave the task uncontained;
  * - setns: enter the initial pid, mount or cgroup namespace;
@@ -332,6 +334,32 @@ static int judge_move_open(const struct file *file)
 	kfree(buf);
 	cgroup_put(dst);
 	return err;
+}
+
+/**
+ * bulwark_escape_ioctl - may a contained task issue this ioctl?
+ * @file: the file it is issued on
+ * @cmd: the command, for which bulwark_escape_ioctl_concerns() held
+ *
+ * A loop device's backing file can be swapped (LOOP_CHANGE_FD), its
+ * offset or size changed (LOOP_SET_STATUS*, LOOP_SET_CAPACITY), or the
+ * device detached, through a descriptor opened read-only: under a
+ * filesystem mounted from it, that puts content the container chose in
+ * place of the host's, or pulls the disk from under it.  Refused when a
+ * filesystem (or anything else) holds the device, as an open for
+ * writing would be.  May sleep.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_ioctl(const struct file *file, unsigned int cmd)
+{
+	const struct inode *inode = file_inode(file);
+
+	if (!bulwark_escape_ioctl_concerns(cmd) || !S_ISBLK(inode->i_mode) ||
+	    imajor(inode) != LOOP_MAJOR)
+		return 0;
+	return bdev_held(inode->i_rdev) ? judge_path("rawdev", &file->f_path) :
+					  0;
 }
 
 /**

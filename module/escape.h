@@ -52,8 +52,26 @@ static inline bool bulwark_escape_open_concerns(const struct file *file)
 	       magic == CGROUP2_SUPER_MAGIC;
 }
 
+/**
+ * bulwark_escape_ioctl_concerns - might the escape rule judge this ioctl?
+ * @cmd: the ioctl's command
+ *
+ * For the want test, in atomic context: a command of the loop driver
+ * that changes a device (its backing file, its offset or size, or
+ * detaching it), which the handler judges on held loop devices only
+ * (bulwark_escape_ioctl()).  Every other command goes through.
+ *
+ * Return: true when the ioctl may be an escape.
+ */
+static inline bool bulwark_escape_ioctl_concerns(unsigned int cmd)
+{
+	/* LOOP_SET_FD (0x4C00) to LOOP_CONFIGURE (0x4C0A), the getters aside. */
+	return cmd >= 0x4C00 && cmd <= 0x4C0A && cmd != 0x4C03 && cmd != 0x4C05;
+}
+
 bool bulwark_escape_read_concerns(enum kernel_read_file_id id);
 int bulwark_escape_open(const struct file *file);
+int bulwark_escape_ioctl(const struct file *file, unsigned int cmd);
 int bulwark_escape_read_file(const struct file *file,
 			     enum kernel_read_file_id id);
 int bulwark_escape_load_data(enum kernel_load_data_id id);

@@ -35,6 +35,7 @@
 #include "common.h"
 
 #include <linux/completion.h>
+#include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -51,10 +52,45 @@ static DECLARE_COMPLETION(inflight_done);
 
 /*
  * The table being served, set before @hook_ops is registered and
- * cleared after it is unregistered.  Most frequently called first.
+ * cleared after it is unregistered.
  */
 static struct bulwark_hook *table;
 static size_t table_len;
+
+/*
+ * The hooks of the kernel proper by the address of their __fentry__
+ * site (the function's start, or past its ENDBR: both are entered), in
+ * an open-addressed table filled at installation, before the hooks are
+ * registered, and emptied after: the callback finds any of them in a
+ * few instructions.  Hooks in modules, which come and go, are looked up
+ * in @table.
+ */
+#define SITE_BITS 8
+struct site {
+	unsigned long ip;
+	struct bulwark_hook *hook;
+};
+static struct site sites[1 << SITE_BITS];
+
+static void site_add(unsigned long ip, struct bulwark_hook *hook)
+{
+	unsigned long h = hash_long(ip, SITE_BITS);
+
+	while (sites[h].ip && sites[h].ip != ip)
+		h = (h + 1) & ((1 << SITE_BITS) - 1);
+	sites[h].ip = ip;
+	sites[h].hook = hook;
+}
+
+static struct bulwark_hook *site_find(unsigned long ip)
+{
+	unsigned long h = hash_long(ip, SITE_BITS);
+
+	for (; sites[h].ip; h = (h + 1) & ((1 << SITE_BITS) - 1))
+		if (sites[h].ip == ip)
+			return sites[h].hook;
+	return NULL;
+}
 
 static void inflight_release(struct percpu_ref *ref)
 {
@@ -103,11 +139,11 @@ static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 			return;
 		hook = &table[0];
 	} else {
-		for (i = 1; i < table_len; i++) {
-			if (ip - READ_ONCE(table[i].addr) <= BULWARK_ENDBR_SIZE) {
+		hook = site_find(ip);
+		for (i = 1; !hook && i < table_len; i++) {
+			if (table[i].module &&
+			    ip - READ_ONCE(table[i].addr) <= BULWARK_ENDBR_SIZE)
 				hook = &table[i];
-				break;
-			}
 		}
 		if (!hook || (hook->want && !hook->want(fregs)))
 			return;
@@ -388,6 +424,12 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 		if (err)
 			goto out_free_filters;
 	}
+	for (i = 0; i < count; i++) {
+		if (hooks[i].addr && !hooks[i].module) {
+			site_add(hooks[i].addr, &hooks[i]);
+			site_add(hooks[i].addr + BULWARK_ENDBR_SIZE, &hooks[i]);
+		}
+	}
 	table = hooks;
 	table_len = count;
 	err = register_ftrace_function(&gate_ops);
@@ -416,6 +458,7 @@ out_free_filters:
 	free_filters(&gate_ops, hooks, count, true);
 	table = NULL;
 	table_len = 0;
+	memset(sites, 0, sizeof(sites));
 	percpu_ref_exit(&inflight);
 	return err;
 }
@@ -445,4 +488,5 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 	percpu_ref_exit(&inflight);
 	table = NULL;
 	table_len = 0;
+	memset(sites, 0, sizeof(sites));
 }

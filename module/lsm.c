@@ -272,8 +272,10 @@ static bool want_keys_create(struct bulwark_ftrace_regs *fregs)
 /* As want_keys(), for a chattr ioctl. */
 static bool want_keys_ioctl(struct bulwark_ftrace_regs *fregs)
 {
-	return bulwark_keys_ioctl_modifies(bulwark_fregs_arg(fregs, 1)) &&
-	       want_keys(fregs);
+	unsigned int cmd = bulwark_fregs_arg(fregs, 1);
+
+	return (bulwark_keys_ioctl_modifies(cmd) && want_keys(fregs)) ||
+	       (bulwark_escape_ioctl_concerns(cmd) && want_escape(fregs));
 }
 
 /*
@@ -521,10 +523,26 @@ static int hook_file_open(struct file *file)
 	return ret;
 }
 
+/*
+ * The chattr ioctls (the keys and persist rules) and the loop driver's
+ * (the escape rule).
+ */
+static int judge_ioctl(struct file *file, unsigned int cmd)
+{
+	int ret;
+
+	if (!bulwark_current_contained(HOST_FILES_SCOPE))
+		return 0;
+	ret = bulwark_keys_ioctl(file, cmd);
+	if (!ret && READ_ONCE(bulwark_escape_mode) != BULWARK_MODE_OFF)
+		ret = bulwark_escape_ioctl(file, cmd);
+	return ret;
+}
+
 static int hook_file_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
-	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_ioctl(file, cmd));
+	int ret = judge_ioctl(file, cmd);
 
 	if (!ret)
 		ret = orig_file_ioctl(file, cmd, arg);
@@ -536,7 +554,7 @@ static int hook_file_ioctl(struct file *file, unsigned int cmd,
 static int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
-	int ret = IF_CONTAINED(HOST_FILES_SCOPE, bulwark_keys_ioctl(file, cmd));
+	int ret = judge_ioctl(file, cmd);
 
 	if (!ret)
 		ret = orig_file_ioctl_compat(file, cmd, arg);
@@ -1126,15 +1144,12 @@ static long hook_ia32_delete_module(const struct pt_regs *regs)
 	}
 
 /*
- * The hook layer tries these in order: most frequently called first;
- * the first one's want test must be bulwark_want_first()'s.
+ * The hook layer looks at the first one first (its want test must be
+ * bulwark_want_first()'s), finds the others of the kernel proper by
+ * address, and tries those in modules in this order.
  */
 static struct bulwark_hook hooks[] = {
 	HOOK(file_open, want_file_open),
-	HOOK(mmap_file, want_mmap_exec),
-	HOOK(file_mprotect, want_mprotect),
-	/* Absent without CONFIG_SHMEM. */
-	OPTIONAL_RAW_HOOK(shmem_evict_inode, want_inode_gone),
 	/* In modules, hooked when they are loaded (hook.c). */
 	MODULE_HOOK(ext4, ext4_evict_inode, want_inode_gone),
 	MODULE_HOOK(xfs, xfs_fs_destroy_inode, want_inode_gone),
@@ -1142,6 +1157,10 @@ static struct bulwark_hook hooks[] = {
 	MODULE_HOOK(xfs, xfs_fs_evict_inode, want_inode_gone),
 	MODULE_HOOK(btrfs, btrfs_evict_inode, want_inode_gone),
 	MODULE_HOOK(f2fs, f2fs_evict_inode, want_inode_gone),
+	HOOK(mmap_file, want_mmap_exec),
+	HOOK(file_mprotect, want_mprotect),
+	/* Absent without CONFIG_SHMEM. */
+	OPTIONAL_RAW_HOOK(shmem_evict_inode, want_inode_gone),
 	HOOK(unix_stream_connect, want_escape_connect),
 	HOOK(file_ioctl, want_keys_ioctl),
 	HOOK(inode_setattr, want_keys),

@@ -231,11 +231,17 @@ static int __maybe_unused memfd_copy(const char *path, bool seal)
 	return fd;
 }
 
-/* Attaches @file to a free loop device, named in @dev; its fd or -1. */
+/*
+ * Attaches @file to a free loop device, named in @dev, loading the loop
+ * driver if need be; its fd or -1.
+ */
 static int __maybe_unused loop_attach(const char *file, char *dev, size_t size)
 {
 	int ctl, n, lfd, ffd;
 
+	if (access("/dev/loop-control", F_OK) &&
+	    system("modprobe loop >/dev/null 2>&1"))
+		return -1;
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		return -1;

@@ -237,6 +237,37 @@ static int op_open(struct job *j)
 	return 0;
 }
 
+/*
+ * Issues the loop ioctl j->flags on j->path, opened read-only: for
+ * LOOP_CHANGE_FD, with j->path2 as the new backing file; for
+ * LOOP_SET_STATUS64, with the device's own status.
+ */
+static int op_loop_ioctl(struct job *j)
+{
+	struct loop_info64 info;
+	unsigned long arg = 0;
+	int fd, bfd = -1, err = 0;
+
+	fd = open(j->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (j->flags == LOOP_CHANGE_FD) {
+		bfd = open(j->path2, O_RDONLY | O_CLOEXEC);
+		arg = bfd;
+	} else if (j->flags == LOOP_SET_STATUS64 ||
+		   j->flags == LOOP_GET_STATUS64) {
+		if (ioctl(fd, LOOP_GET_STATUS64, &info))
+			err = errno;
+		arg = (unsigned long)&info;
+	}
+	if (!err && ioctl(fd, j->flags, arg))
+		err = errno;
+	if (bfd >= 0)
+		close(bfd);
+	close(fd);
+	return err;
+}
+
 /* Writes "2" to j->path. */
 static int op_write(struct job *j)
 {
@@ -917,9 +948,6 @@ TEST_F(escape, mounted_block_device)
 	snprintf(cmd, sizeof(cmd), "mke2fs -q -F %s >/dev/null 2>&1", img);
 	if (system(cmd))
 		SKIP(return, "mke2fs failed");
-	if (access("/dev/loop-control", F_OK) &&
-	    system("modprobe loop >/dev/null 2>&1"))
-		SKIP(return, "no loop driver");
 	lfd = loop_attach(img, dev, sizeof(dev));
 	if (lfd < 0)
 		SKIP(return, "no loop device: %s", strerror(errno));
@@ -950,6 +978,73 @@ TEST_F(escape, mounted_block_device)
 	ioctl(lfd, LOOP_CLR_FD, 0);
 	close(lfd);
 	unlink(img);
+}
+
+/*
+ * A loop device under a mounted filesystem: a contained task may not
+ * swap its backing file, change its offset or size, or detach it, with
+ * a descriptor opened read-only; it may read its status.  Unmounted, it
+ * is the container's own; the host keeps every right.
+ */
+TEST_F(escape, mounted_loop_device_ioctls)
+{
+	static const unsigned int changes[] = {
+		LOOP_CHANGE_FD, LOOP_SET_STATUS64, LOOP_SET_CAPACITY,
+		LOOP_CLR_FD,
+	};
+	struct job j = { .fn = op_loop_ioctl };
+	char img[] = WORK "/loop.img", other[] = WORK "/other.img";
+	char mnt[] = WORK "/loop", dev[64], cmd[256], probe[PATH_MAX];
+	struct stat st;
+	size_t i;
+	int lfd, fd;
+
+	fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 8 << 20));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "mke2fs -q -F %s >/dev/null 2>&1 && cp %s %s",
+		 img, img, other);
+	if (system(cmd))
+		SKIP(return, "mke2fs failed");
+	lfd = loop_attach(img, dev, sizeof(dev));
+	if (lfd < 0)
+		SKIP(return, "no loop device: %s", strerror(errno));
+	snprintf(j.path, sizeof(j.path), "%s", dev);
+	snprintf(j.path2, sizeof(j.path2), "%s", other);
+
+	/* Not mounted: the container's own device. */
+	j.flags = LOOP_SET_STATUS64;
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+
+	ASSERT_TRUE(!mkdir(mnt, 0755) || errno == EEXIST);
+	ASSERT_EQ(0, mount(dev, mnt, "ext2", 0, NULL));
+	snprintf(probe, sizeof(probe), "%s/lost+found", mnt);
+	for (i = 0; i < ARRAY_SIZE(changes); i++) {
+		j.flags = changes[i];
+		EXPECT_EQ(EPERM, contained_run(variant, &j))
+		{
+			TH_LOG("loop ioctl 0x%x", changes[i]);
+		}
+		check_counted(_metadata, self, 1, 0);
+		/* Still attached, and the filesystem on it. */
+		EXPECT_EQ(0, ioctl(lfd, LOOP_GET_STATUS64, &(struct loop_info64){}));
+		EXPECT_EQ(0, stat(probe, &st));
+	}
+	/* Reading the status stays allowed, and so does the host. */
+	j.flags = LOOP_GET_STATUS64;
+	EXPECT_EQ(0, contained_run(variant, &j));
+	j.flags = LOOP_SET_STATUS64;
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+
+	umount2(mnt, 0);
+	rmdir(mnt);
+	ioctl(lfd, LOOP_CLR_FD, 0);
+	close(lfd);
+	unlink(img);
+	unlink(other);
 }
 
 TEST_F(escape, dev_mem_and_port)
