@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * selfclone [write|nowrite][,join=PROCS]: what runc does at start-up.
- * Copies its own /proc/self/exe into a memfd, seals it (with F_SEAL_WRITE
- * unless told "nowrite") and executes the memfd with the argument
+ * selfclone [write|nowrite|writeonly][,join=PROCS]: what runc does at
+ * start-up.  Copies its own /proc/self/exe into a memfd, seals it (with
+ * F_SEAL_SEAL, F_SEAL_SHRINK and F_SEAL_GROW, and F_SEAL_WRITE unless
+ * told "nowrite"; with F_SEAL_WRITE alone when told "writeonly", which
+ * leaves its size free) and executes the memfd with the argument
  * "child", which makes the copy exit 0 at once.  With "join=PROCS" it
  * writes its pid to the cgroup.procs file PROCS between the copy and the
  * exec, as "runc init" may join the container's cgroup after it cloned
@@ -32,7 +34,9 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "child"))
 		return 0;
-	if (argc < 2 || strncmp(argv[1], "nowrite", 7))
+	if (argc > 1 && !strncmp(argv[1], "writeonly", 9))
+		seals = F_SEAL_WRITE;
+	else if (argc < 2 || strncmp(argv[1], "nowrite", 7))
 		seals |= F_SEAL_WRITE;
 	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	fd = memfd_create("runc_cloned:/proc/self/exe",
