@@ -434,10 +434,14 @@ static u32 fast_lookup(const struct verdict_cache *c, u64 gen)
 static void fast_store(const struct verdict_cache *c, u64 gen, u32 flags)
 {
 	const struct css_set *cset = task_css_set(current);
-	/* Read first: a controller bound to v1 meanwhile changes it. */
 	unsigned int dfl_mask = READ_ONCE(cgrp_dfl_root.subsys_mask);
 	struct fast_verdict *f;
 
+	/*
+	 * The mask is read before the css_set's controllers, so that one
+	 * bound to v1 meanwhile makes the stored mask stale rather than
+	 * the verdict.
+	 */
 	smp_rmb();
 	if (!c || !cset_v2_only(cset))
 		return;

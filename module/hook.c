@@ -70,6 +70,7 @@ struct site {
 	unsigned long ip;
 	struct bulwark_hook *hook;
 };
+
 static struct site sites[1 << SITE_BITS];
 
 static void site_add(unsigned long ip, struct bulwark_hook *hook)
