@@ -934,23 +934,51 @@ TEST_F(escape, release_agent)
 
 /* --- Raw devices. --- */
 
+/*
+ * A new 8 MiB ext2 image @img, attached to a loop device named in @dev:
+ * the device's fd, or -1 with errno set (ENOEXEC when mke2fs failed).
+ */
+static int loop_disk(const char *img, char *dev, size_t size)
+{
+	char cmd[256];
+	int fd;
+
+	fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, 8 << 20)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "mke2fs -q -F %s >/dev/null 2>&1", img);
+	if (system(cmd)) {
+		errno = ENOEXEC;
+		return -1;
+	}
+	return loop_attach(img, dev, size);
+}
+
+/* Undoes loop_disk(), and the mount of its device on @mnt. */
+static void loop_disk_gone(const char *mnt, int lfd, const char *img)
+{
+	umount2(mnt, 0);
+	rmdir(mnt);
+	ioctl(lfd, LOOP_CLR_FD, 0);
+	close(lfd);
+	unlink(img);
+}
+
 TEST_F(escape, mounted_block_device)
 {
 	struct job j = { .fn = op_open, .flags = O_WRONLY };
 	char img[] = WORK "/disk.img", mnt[] = WORK "/disk";
-	char dev[64], cmd[256], sb1[2048], sb2[2048];
-	int lfd, fd;
+	char dev[64], sb1[2048], sb2[2048];
+	int lfd;
 
-	fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ftruncate(fd, 8 << 20));
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "mke2fs -q -F %s >/dev/null 2>&1", img);
-	if (system(cmd))
-		SKIP(return, "mke2fs failed");
-	lfd = loop_attach(img, dev, sizeof(dev));
+	lfd = loop_disk(img, dev, sizeof(dev));
 	if (lfd < 0)
-		SKIP(return, "no loop device: %s", strerror(errno));
+		SKIP(return, "no loop disk: %s", strerror(errno));
 	snprintf(j.path, sizeof(j.path), "%s", dev);
 
 	/* Not mounted: the container's own disk, writable. */
@@ -972,12 +1000,7 @@ TEST_F(escape, mounted_block_device)
 	j.flags = O_WRONLY;
 	EXPECT_EQ(0, as_host(&j));
 	check_counted(_metadata, self, 0, 0);
-
-	umount2(mnt, 0);
-	rmdir(mnt);
-	ioctl(lfd, LOOP_CLR_FD, 0);
-	close(lfd);
-	unlink(img);
+	loop_disk_gone(mnt, lfd, img);
 }
 
 /*
@@ -997,19 +1020,13 @@ TEST_F(escape, mounted_loop_device_ioctls)
 	char mnt[] = WORK "/loop", dev[64], cmd[256], probe[PATH_MAX];
 	struct stat st;
 	size_t i;
-	int lfd, fd;
+	int lfd;
 
-	fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ftruncate(fd, 8 << 20));
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "mke2fs -q -F %s >/dev/null 2>&1 && cp %s %s",
-		 img, img, other);
-	if (system(cmd))
-		SKIP(return, "mke2fs failed");
-	lfd = loop_attach(img, dev, sizeof(dev));
+	lfd = loop_disk(img, dev, sizeof(dev));
 	if (lfd < 0)
-		SKIP(return, "no loop device: %s", strerror(errno));
+		SKIP(return, "no loop disk: %s", strerror(errno));
+	snprintf(cmd, sizeof(cmd), "cp %s %s", img, other);
+	ASSERT_EQ(0, system(cmd));
 	snprintf(j.path, sizeof(j.path), "%s", dev);
 	snprintf(j.path2, sizeof(j.path2), "%s", other);
 
@@ -1038,12 +1055,7 @@ TEST_F(escape, mounted_loop_device_ioctls)
 	j.flags = LOOP_SET_STATUS64;
 	EXPECT_EQ(0, as_host(&j));
 	check_counted(_metadata, self, 0, 0);
-
-	umount2(mnt, 0);
-	rmdir(mnt);
-	ioctl(lfd, LOOP_CLR_FD, 0);
-	close(lfd);
-	unlink(img);
+	loop_disk_gone(mnt, lfd, img);
 	unlink(other);
 }
 

@@ -1111,31 +1111,20 @@ FIXTURE_TEARDOWN_PARENT(stress)
 	cleanup_tmpfs(_metadata, self->st.dir);
 }
 
-/* Sums op @op over the contained workers: done, or denied. */
-static unsigned long contained_sum(const struct stress *st, enum wop op,
-				   bool denied)
+/* @op's tallies, summed over the contained workers. */
+static struct tally contained_total(const struct stress *st, enum wop op)
 {
-	unsigned long sum = 0;
+	struct tally sum = { 0 };
 	unsigned int i;
 
-	for (i = 0; i < WORKERS; i++)
-		if (st->w[i].contained)
-			sum += denied ? st->w[i].t[op].denied :
-					st->w[i].t[op].done;
-	return sum;
-}
-
-/* Sums, over the contained workers, @op's judged or must_deny tallies. */
-static unsigned long contained_judged(const struct stress *st, enum wop op,
-				      bool must_deny)
-{
-	unsigned long sum = 0;
-	unsigned int i;
-
-	for (i = 0; i < WORKERS; i++)
-		if (st->w[i].contained)
-			sum += must_deny ? st->w[i].t[op].must_deny :
-					   st->w[i].t[op].judged;
+	for (i = 0; i < WORKERS; i++) {
+		if (!st->w[i].contained)
+			continue;
+		sum.done += st->w[i].t[op].done;
+		sum.denied += st->w[i].t[op].denied;
+		sum.judged += st->w[i].t[op].judged;
+		sum.must_deny += st->w[i].t[op].must_deny;
+	}
 	return sum;
 }
 
@@ -1148,15 +1137,13 @@ static const enum wop judged_ops[] = { OP_EXEC_MINER, OP_KEY_WRITE };
  */
 static bool chaos_covered(const struct stress *st)
 {
-	unsigned long denied, judged, must;
+	struct tally t;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(judged_ops); i++) {
-		denied = contained_sum(st, judged_ops[i], true);
-		judged = contained_judged(st, judged_ops[i], false);
-		must = contained_judged(st, judged_ops[i], true);
-		if (!denied || contained_sum(st, judged_ops[i], false) == denied ||
-		    !must || judged == must)
+		t = contained_total(st, judged_ops[i]);
+		if (!t.denied || t.done == t.denied || !t.must_deny ||
+		    t.judged == t.must_deny)
 			return false;
 	}
 	return true;
@@ -1271,6 +1258,7 @@ TEST_F_TIMEOUT(stress, chaos, HARNESS_TIMEOUT)
 	const unsigned int seconds = stress_seconds() * 2 / 3;
 	struct stress *st = &self->st;
 	unsigned long denied, allowed, judged, must;
+	struct tally t;
 	unsigned int i;
 	enum wop op;
 
@@ -1281,10 +1269,11 @@ TEST_F_TIMEOUT(stress, chaos, HARNESS_TIMEOUT)
 	       st->unloads, st->unload_busy, st->loads, st->quiesced);
 	for (i = 0; i < ARRAY_SIZE(judged_ops); i++) {
 		op = judged_ops[i];
-		denied = contained_sum(st, op, true);
-		allowed = contained_sum(st, op, false) - denied;
-		judged = contained_judged(st, op, false);
-		must = contained_judged(st, op, true);
+		t = contained_total(st, op);
+		denied = t.denied;
+		allowed = t.done - denied;
+		judged = t.judged;
+		must = t.must_deny;
 		TH_LOG("contained %s: %lu denied, %lu allowed; %lu judged, of which %lu had to be denied and %lu allowed",
 		       op_names[op], denied, allowed, judged, must, judged - must);
 		/* Both outcomes must have been seen and judged. */
@@ -1302,6 +1291,7 @@ TEST_F_TIMEOUT(stress, counters, HARNESS_TIMEOUT)
 	const unsigned int seconds = stress_seconds() - stress_seconds() * 2 / 3;
 	struct stress *st = &self->st;
 	unsigned long long after[C_COUNT], d[C_COUNT];
+	struct tally miner, key;
 	unsigned long execs;
 	int i;
 
@@ -1313,17 +1303,16 @@ TEST_F_TIMEOUT(stress, counters, HARNESS_TIMEOUT)
 		d[i] = after[i] - self->before[i];
 		TH_LOG("counter %-18s +%llu", counter_names[i], d[i]);
 	}
-	execs = contained_sum(st, OP_EXEC_ALLOWED, false) +
-		contained_sum(st, OP_EXEC_MINER, false);
+	miner = contained_total(st, OP_EXEC_MINER);
+	key = contained_total(st, OP_KEY_WRITE);
+	execs = contained_total(st, OP_EXEC_ALLOWED).done + miner.done;
 	EXPECT_EQ(execs, d[C_CHECKED]);
 	EXPECT_EQ(0ULL, d[C_SKIPPED]);
 	EXPECT_EQ(d[C_CHECKED], d[C_HASHED] + d[C_HITS]);
-	EXPECT_EQ(contained_sum(st, OP_EXEC_MINER, true), d[C_BLOCKED]);
-	EXPECT_EQ(contained_sum(st, OP_EXEC_MINER, false) -
-		  contained_sum(st, OP_EXEC_MINER, true), d[C_AUDITED]);
-	EXPECT_EQ(contained_sum(st, OP_KEY_WRITE, true), d[C_KEYS_BLOCKED]);
-	EXPECT_EQ(contained_sum(st, OP_KEY_WRITE, false) -
-		  contained_sum(st, OP_KEY_WRITE, true), d[C_KEYS_AUDITED]);
+	EXPECT_EQ(miner.denied, d[C_BLOCKED]);
+	EXPECT_EQ(miner.done - miner.denied, d[C_AUDITED]);
+	EXPECT_EQ(key.denied, d[C_KEYS_BLOCKED]);
+	EXPECT_EQ(key.done - key.denied, d[C_KEYS_AUDITED]);
 	/* Nothing the workers do touches a protected host file. */
 	EXPECT_EQ(0ULL, d[C_PERSIST_BLOCKED]);
 	EXPECT_EQ(0ULL, d[C_PERSIST_AUDITED]);
