@@ -88,6 +88,13 @@ struct drift_mark {
 	 * @dev: device of the filesystem.
 	 */
 	dev_t dev;
+	/**
+	 * @inode: the inode last seen with this identity, by address only
+	 * (never dereferenced); on btrfs, where inode numbers start over in
+	 * each subvolume of one superblock, only its eviction forgets the
+	 * mark (see bulwark_drift_inode_gone()).
+	 */
+	const struct inode *inode;
 };
 
 /**
@@ -126,11 +133,26 @@ static const struct super_block *pending[MAX_PENDING_SBS];
 static unsigned int npending;
 
 /*
- * The devices, by hash, that marks were ever taken on: a filesystem
- * whose inodes are not all seen evicted (bulwark_drift_sb_kill()) scans
- * the table only if its device is here.
+ * Marks per device, by hash: a filesystem whose inodes are not all seen
+ * evicted (bulwark_drift_sb_kill()) scans the table only if its device
+ * may hold some.
  */
-static DECLARE_BITMAP(markdevs, 1 << MARKDEV_BITS);
+static unsigned int markdevs[1 << MARKDEV_BITS];
+
+/* Called with drift_lock held: @m leaves the table. */
+static void unmark_locked(struct drift_mark *m)
+{
+	hlist_del_rcu(&m->node);
+	WRITE_ONCE(nmarks, nmarks - 1);
+	markdevs[hash_32(m->dev, MARKDEV_BITS)]--;
+	kfree_rcu(m, rcu);
+}
+
+/* Inode numbers are unique in the superblock only per btrfs subvolume. */
+static bool per_subvolume(const struct super_block *sb)
+{
+	return sb->s_magic == BTRFS_SUPER_MAGIC;
+}
 
 static struct overflowed overflow[MAX_OVERFLOWED];
 /*
@@ -164,7 +186,11 @@ static struct hlist_head *bucket(dev_t dev, u64 ino)
 	return &buckets[hash_64(ino ^ ((u64)dev << 32), BUCKET_BITS)];
 }
 
-static bool marked(const struct inode *inode)
+/*
+ * Whether @inode is marked.  With @seen, the mark notes the inode as the
+ * one last seen with its identity.
+ */
+static bool marked_seen(const struct inode *inode, bool seen)
 {
 	dev_t dev = inode->i_sb->s_dev;
 	struct drift_mark *m;
@@ -173,12 +199,19 @@ static bool marked(const struct inode *inode)
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(m, bucket(dev, inode->i_ino), node) {
 		if (m->ino == inode->i_ino && m->dev == dev) {
+			if (seen && READ_ONCE(m->inode) != inode)
+				WRITE_ONCE(m->inode, inode);
 			found = true;
 			break;
 		}
 	}
 	rcu_read_unlock();
 	return found;
+}
+
+static bool marked(const struct inode *inode)
+{
+	return marked_seen(inode, false);
 }
 
 /*
@@ -310,7 +343,7 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 	if (!(file->f_mode & FMODE_WRITE) || !S_ISREG(inode->i_mode) ||
 	    inode->i_sb->s_magic == OVERLAYFS_SUPER_MAGIC ||
 	    (inode->i_sb->s_iflags & SB_I_NOEXEC) ||
-	    bulwark_drift_memfd(inode) || marked(inode))
+	    bulwark_drift_memfd(inode) || marked_seen(inode, true))
 		return;
 
 	m = kmalloc(sizeof(*m), gfp | __GFP_NOWARN);
@@ -320,6 +353,7 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 	}
 	m->ino = inode->i_ino;
 	m->dev = inode->i_sb->s_dev;
+	m->inode = inode;
 	head = bucket(m->dev, m->ino);
 
 	spin_lock(&drift_lock);
@@ -336,7 +370,7 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 	}
 	hlist_add_head_rcu(&m->node, head);
 	WRITE_ONCE(nmarks, nmarks + 1);
-	__set_bit(hash_32(m->dev, MARKDEV_BITS), markdevs);
+	markdevs[hash_32(m->dev, MARKDEV_BITS)]++;
 	spin_unlock(&drift_lock);
 }
 
@@ -353,6 +387,7 @@ bool bulwark_drift_want_inode_gone(const struct inode *inode)
 {
 	return READ_ONCE(nmarks) && S_ISREG(inode->i_mode) &&
 	       (!inode->i_nlink || going_away(inode->i_sb)) &&
+	       !bulwark_drift_memfd(inode) &&
 	       !hlist_empty(bucket(inode->i_sb->s_dev, inode->i_ino));
 }
 
@@ -377,9 +412,16 @@ void bulwark_drift_inode_gone(struct inode *inode)
 	spin_lock(&drift_lock);
 	hlist_for_each_entry(m, bucket(dev, inode->i_ino), node) {
 		if (m->ino == inode->i_ino && m->dev == dev) {
-			hlist_del_rcu(&m->node);
-			WRITE_ONCE(nmarks, nmarks - 1);
-			kfree_rcu(m, rcu);
+			/*
+			 * On btrfs, another subvolume's file of the same
+			 * number must not take the mark with it: only the
+			 * inode last seen marked does.  A mark whose inode
+			 * was evicted and read again unseen stays (it fails
+			 * closed); btrfs does not reuse inode numbers in a
+			 * subvolume.
+			 */
+			if (!per_subvolume(inode->i_sb) || m->inode == inode)
+				unmark_locked(m);
 			break;
 		}
 	}
@@ -424,12 +466,12 @@ static bool take_pending(const struct super_block *sb)
  * Made while a contained task mounts, so as not to be taken for one
  * the host had mounted already.  On 7.x, btrfs mounts its new
  * superblock internally before the mount that made it can judge it,
- * so that its active references say nothing.
- *
- * Return: 0, or -ENOSPC when too many are being made at once: the mount
- * is refused rather than misjudged.
+ * so that its active references say nothing.  When MAX_PENDING_SBS
+ * mounts are stuck between the two (a FUSE server that never answers),
+ * the next ones are judged by their active references alone, as before
+ * 7.x: no mount is refused for it.
  */
-int bulwark_drift_sb_alloc(struct super_block *sb)
+void bulwark_drift_sb_alloc(struct super_block *sb)
 {
 	unsigned int i;
 
@@ -442,17 +484,14 @@ int bulwark_drift_sb_alloc(struct super_block *sb)
 		}
 	}
 	spin_unlock(&drift_lock);
-	if (i < MAX_PENDING_SBS)
-		return 0;
-	pr_warn_ratelimited("drift: too many filesystems being mounted by containers at once; refusing a mount\n");
-	return -ENOSPC;
 }
 
 /**
  * bulwark_drift_sb_mounted - remember a filesystem a contained task mounted
  * @sb: the superblock being set up for the mount
  *
- * Only a superblock a contained task made (bulwark_drift_sb_alloc()):
+ * Only a superblock a contained task made (bulwark_drift_sb_alloc(), or,
+ * past that table, one no mount holds yet: a single active reference):
  * mounting again a filesystem that is already mounted (the host's disk)
  * shares its superblock, which stays the host's.  Only filesystems whose
  * content bulwark does not see written (content_unseen()).
@@ -466,7 +505,8 @@ int bulwark_drift_sb_mounted(struct super_block *sb)
 	int ret = -ENOSPC;
 
 	spin_lock(&drift_lock);
-	if (!take_pending(sb) || !content_unseen(sb)) {
+	if ((!take_pending(sb) && atomic_read(&sb->s_active) != 1) ||
+	    !content_unseen(sb)) {
 		spin_unlock(&drift_lock);
 		return 0;
 	}
@@ -532,7 +572,7 @@ void bulwark_drift_sb_free(struct super_block *sb)
 bool bulwark_drift_want_sb_kill(const struct super_block *sb)
 {
 	return READ_ONCE(nmarks) &&
-	       test_bit(hash_32(sb->s_dev, MARKDEV_BITS), markdevs);
+	       READ_ONCE(markdevs[hash_32(sb->s_dev, MARKDEV_BITS)]);
 }
 
 /**
@@ -554,11 +594,8 @@ void bulwark_drift_sb_kill(struct super_block *sb)
 	spin_lock(&drift_lock);
 	for (i = 0; i < 1 << BUCKET_BITS; i++) {
 		hlist_for_each_entry_safe(m, tmp, &buckets[i], node) {
-			if (m->dev == dev) {
-				hlist_del_rcu(&m->node);
-				WRITE_ONCE(nmarks, nmarks - 1);
-				kfree_rcu(m, rcu);
-			}
+			if (m->dev == dev)
+				unmark_locked(m);
 		}
 		if (!(i % 1024))
 			cond_resched_lock(&drift_lock);
@@ -571,7 +608,7 @@ static bool drifted_file(const struct inode *inode)
 {
 	const struct super_block *sb = inode->i_sb;
 
-	return marked(inode) || sb->s_user_ns != &init_user_ns ||
+	return marked_seen(inode, true) || sb->s_user_ns != &init_user_ns ||
 	       container_sb(sb) || changed_since_overflow(inode);
 }
 

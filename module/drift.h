@@ -19,7 +19,7 @@ struct file *bulwark_drift_clone_of(struct file *file);
 int bulwark_drift_check(struct file *file, const char *op, bool clone);
 bool bulwark_drift_want_inode_gone(const struct inode *inode);
 void bulwark_drift_inode_gone(struct inode *inode);
-int bulwark_drift_sb_alloc(struct super_block *sb);
+void bulwark_drift_sb_alloc(struct super_block *sb);
 int bulwark_drift_sb_mounted(struct super_block *sb);
 bool bulwark_drift_want_sb_kill(const struct super_block *sb);
 void bulwark_drift_sb_kill(struct super_block *sb);

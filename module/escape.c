@@ -140,12 +140,31 @@ static bool sysfs_knob(const struct dentry *dentry)
 }
 
 /*
- * Whether a filesystem, swap, or a device-mapper or md stack holds the
- * block device @dev: it is claimed, as a whole or through one of its
- * partitions (claiming a partition marks the whole disk too).  A device
- * that cannot be opened holds nothing that matters here.
+ * Whether @bdev is claimed, or the whole disk it is a partition of:
+ * claiming a partition marks the whole disk too, so that a partition
+ * nobody claims (one added with BLKPG over a mounted one's sectors) is
+ * held when any partition of its disk is.  Sets *@major to the disk's.
  */
-static bool bdev_held(dev_t dev)
+static bool claimed(const struct block_device *bdev, unsigned int *major)
+{
+#ifdef bdev_whole
+	const struct block_device *whole = bdev_whole(bdev);
+#else
+	const struct block_device *whole = bdev->bd_contains;
+#endif
+
+	*major = bdev->bd_disk->major;
+	return READ_ONCE(bdev->bd_holder) ||
+	       (whole && READ_ONCE(whole->bd_holder));
+}
+
+/*
+ * Whether a filesystem, swap, or a device-mapper or md stack holds the
+ * block device @dev or its disk (claimed()), whose major it sets in
+ * *@major.  A device that cannot be opened holds nothing that matters
+ * here.
+ */
+static bool bdev_held(dev_t dev, unsigned int *major)
 {
 	bool held;
 #ifdef BULWARK_BDEV_FILE
@@ -153,7 +172,7 @@ static bool bdev_held(dev_t dev)
 
 	if (IS_ERR(bf))
 		return false;
-	held = !!READ_ONCE(file_bdev(bf)->bd_holder);
+	held = claimed(file_bdev(bf), major);
 	fput(bf);
 #elif defined(BULWARK_BDEV_HOLDER_ARG)
 	struct block_device *bdev = blkdev_get_by_dev(dev, BLK_OPEN_READ, NULL,
@@ -161,14 +180,14 @@ static bool bdev_held(dev_t dev)
 
 	if (IS_ERR(bdev))
 		return false;
-	held = !!READ_ONCE(bdev->bd_holder);
+	held = claimed(bdev, major);
 	blkdev_put(bdev, NULL);
 #else
 	struct block_device *bdev = blkdev_get_by_dev(dev, FMODE_READ, NULL);
 
 	if (IS_ERR(bdev))
 		return false;
-	held = !!READ_ONCE(bdev->bd_holder);
+	held = claimed(bdev, major);
 	blkdev_put(bdev, FMODE_READ);
 #endif
 	return held;
@@ -354,12 +373,17 @@ static int judge_move_open(const struct file *file)
 int bulwark_escape_ioctl(const struct file *file, unsigned int cmd)
 {
 	const struct inode *inode = file_inode(file);
+	unsigned int major;
 
+	/*
+	 * By the disk, not the node: the loop driver acts on the whole
+	 * disk for an ioctl on any of its partitions, whose nodes may have
+	 * another major (259) than the loop driver's.
+	 */
 	if (!bulwark_escape_ioctl_concerns(cmd) || !S_ISBLK(inode->i_mode) ||
-	    imajor(inode) != LOOP_MAJOR)
+	    !bdev_held(inode->i_rdev, &major) || major != LOOP_MAJOR)
 		return 0;
-	return bdev_held(inode->i_rdev) ? judge_path("rawdev", &file->f_path) :
-					  0;
+	return judge_path("rawdev", &file->f_path);
 }
 
 /**
@@ -375,6 +399,7 @@ int bulwark_escape_open(const struct file *file)
 {
 	const struct inode *inode = file_inode(file);
 	struct dentry *dentry = file->f_path.dentry;
+	unsigned int major;
 
 	if (!bulwark_escape_open_concerns(file))
 		return 0;
@@ -388,7 +413,7 @@ int bulwark_escape_open(const struct file *file)
 		return 0;
 	}
 	if (S_ISBLK(inode->i_mode))
-		return bdev_held(inode->i_rdev) ?
+		return bdev_held(inode->i_rdev, &major) ?
 		       judge_path("rawdev", &file->f_path) : 0;
 
 	switch (inode->i_sb->s_magic) {

@@ -39,6 +39,7 @@
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/percpu-refcount.h>
 #include <linux/rcupdate.h>
 
@@ -169,11 +170,15 @@ static void notrace gate_ftrace(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops,
 				struct bulwark_ftrace_regs *fregs)
 {
+	unsigned long addr;
 	size_t i;
 
 	for (i = 0; i < table_len; i++) {
 		if (ip - table[i].gate <= BULWARK_ENDBR_SIZE) {
-			bulwark_fregs_set_ip(fregs, table[i].addr);
+			/* A module's function, gone: the gate refuses. */
+			addr = READ_ONCE(table[i].addr);
+			if (addr)
+				bulwark_fregs_set_ip(fregs, addr);
 			return;
 		}
 	}
@@ -206,6 +211,8 @@ GATE(16) GATE(17) GATE(18) GATE(19) GATE(20) GATE(21) GATE(22) GATE(23)
 GATE(24) GATE(25) GATE(26) GATE(27) GATE(28) GATE(29) GATE(30) GATE(31)
 GATE(32) GATE(33) GATE(34) GATE(35) GATE(36) GATE(37) GATE(38) GATE(39)
 GATE(40) GATE(41) GATE(42) GATE(43) GATE(44) GATE(45) GATE(46) GATE(47)
+GATE(48) GATE(49) GATE(50) GATE(51) GATE(52) GATE(53) GATE(54) GATE(55)
+GATE(56) GATE(57) GATE(58) GATE(59) GATE(60) GATE(61) GATE(62) GATE(63)
 
 static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
 	gate_0, gate_1, gate_2, gate_3, gate_4, gate_5, gate_6, gate_7,
@@ -214,6 +221,8 @@ static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
 	gate_24, gate_25, gate_26, gate_27, gate_28, gate_29, gate_30, gate_31,
 	gate_32, gate_33, gate_34, gate_35, gate_36, gate_37, gate_38, gate_39,
 	gate_40, gate_41, gate_42, gate_43, gate_44, gate_45, gate_46, gate_47,
+	gate_48, gate_49, gate_50, gate_51, gate_52, gate_53, gate_54, gate_55,
+	gate_56, gate_57, gate_58, gate_59, gate_60, gate_61, gate_62, gate_63,
 };
 
 /*
@@ -276,11 +285,18 @@ static int resolve(struct bulwark_hook *hook, size_t index)
 }
 
 /*
+ * Serialises module_event() with the installation and the removal of
+ * the hooks.  The module notifier is registered before it is taken and
+ * unregistered after it is released: register_module_notifier() waits
+ * for the notifiers in progress, which may wait for it.
+ */
+static DEFINE_MUTEX(modules_lock);
+
+/*
  * A module coming or going: hook its functions that the table names,
  * or release them before its text goes, so that no filter entry of
  * @hook_ops is left on an address the next module may get.  Process
- * context; module_event() runs one at a time and before
- * unregister_module_notifier() returns.
+ * context.
  */
 static int module_event(struct notifier_block *nb, unsigned long state,
 			void *data)
@@ -293,14 +309,18 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 
 	if (state != MODULE_STATE_COMING && state != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
-	for (i = 0; i < table_len; i++) {
+	mutex_lock(&modules_lock);
+	for (i = 0; table && i < table_len; i++) {
 		hook = &table[i];
 		if (!hook->module || strcmp(hook->module, mod->name))
 			continue;
 		if (state == MODULE_STATE_GOING && hook->addr) {
 			addr = hook->addr;
 			WRITE_ONCE(hook->addr, 0);
-			ftrace_set_filter_ip(&hook_ops, addr, 1, 0);
+			err = ftrace_set_filter_ip(&hook_ops, addr, 1, 0);
+			if (err)
+				pr_err("cannot release %s in %s: error %d\n",
+				       hook->name, mod->name, err);
 		} else if (state == MODULE_STATE_COMING && !hook->addr) {
 			/* Optional: this version of the module may lack it. */
 			addr = find_symbol(hook->name);
@@ -314,6 +334,7 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 					hook->name, mod->name, err);
 		}
 	}
+	mutex_unlock(&modules_lock);
 	return NOTIFY_DONE;
 }
 
@@ -415,10 +436,16 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 	if (WARN_ON_ONCE(count > BULWARK_MAX_HOOKS))
 		return -E2BIG;
 
+	err = register_module_notifier(&module_nb);
+	if (err) {
+		pr_err("cannot follow modules: error %d\n", err);
+		return err;
+	}
+	mutex_lock(&modules_lock);
 	reinit_completion(&inflight_done);
 	err = percpu_ref_init(&inflight, inflight_release, 0, GFP_KERNEL);
 	if (err)
-		return err;
+		goto out_unlock;
 
 	for (i = 0; i < count; i++) {
 		err = resolve(&hooks[i], i);
@@ -443,15 +470,9 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 		diagnose(hooks, count, err);
 		goto out_unregister_gates;
 	}
-	err = register_module_notifier(&module_nb);
-	if (err) {
-		pr_err("cannot follow modules: error %d\n", err);
-		goto out_unregister_hooks;
-	}
+	mutex_unlock(&modules_lock);
 	return 0;
 
-out_unregister_hooks:
-	unregister_ftrace_function(&hook_ops);
 out_unregister_gates:
 	unregister_ftrace_function(&gate_ops);
 out_free_filters:
@@ -461,6 +482,9 @@ out_free_filters:
 	table_len = 0;
 	memset(sites, 0, sizeof(sites));
 	percpu_ref_exit(&inflight);
+out_unlock:
+	mutex_unlock(&modules_lock);
+	unregister_module_notifier(&module_nb);
 	return err;
 }
 
@@ -475,7 +499,7 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 {
 	int err;
 
-	unregister_module_notifier(&module_nb);
+	mutex_lock(&modules_lock);
 	drain();
 	err = unregister_ftrace_function(&hook_ops);
 	if (!WARN_ON_ONCE(err))
@@ -490,4 +514,6 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 	table = NULL;
 	table_len = 0;
 	memset(sites, 0, sizeof(sites));
+	mutex_unlock(&modules_lock);
+	unregister_module_notifier(&module_nb);
 }

@@ -63,7 +63,7 @@ struct bulwark_hook {
 };
 
 /* The most hooks one table may have: there is one gate for each. */
-#define BULWARK_MAX_HOOKS 48
+#define BULWARK_MAX_HOOKS 64
 
 /*
  * The want test of the first hook of every table, which the callback

@@ -303,6 +303,15 @@ static void (*orig_btrfs_evict_inode)(struct inode *inode);
 static void (*orig_xfs_fs_evict_inode)(struct inode *inode);
 static void (*orig_xfs_fs_destroy_inode)(struct inode *inode);
 static void (*orig_f2fs_evict_inode)(struct inode *inode);
+static void (*orig_fuse_evict_inode)(struct inode *inode);
+static void (*orig_nfs_evict_inode)(struct inode *inode);
+static void (*orig_nfs4_evict_inode)(struct inode *inode);
+static void (*orig_cifs_evict_inode)(struct inode *inode);
+static void (*orig_ceph_evict_inode)(struct inode *inode);
+static void (*orig_v9fs_evict_inode)(struct inode *inode);
+static void (*orig_fat_evict_inode)(struct inode *inode);
+static void (*orig_exfat_evict_inode)(struct inode *inode);
+static void (*orig_ntfs_evict_inode)(struct inode *inode);
 static int (*orig_sb_alloc)(struct super_block *sb);
 static void (*orig_kill_anon_super)(struct super_block *sb);
 static void (*orig_sb_free)(struct super_block *sb);
@@ -416,10 +425,10 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 /*
  * Where an inode number stops naming a file, before it can name another
  * (see bulwark_drift_inode_gone()): as the filesystems that hold the
- * files containers write (tmpfs, ext4, btrfs, XFS, f2fs) start to evict
- * an inode, before they give its number back.  XFS before 7.x has no
- * evict_inode operation and frees its inodes on disk after
- * destroy_inode.
+ * files containers write (tmpfs, ext4, btrfs, XFS, f2fs; FUSE, NFS, SMB,
+ * Ceph, 9p; vfat, exFAT, NTFS) start to evict an inode, before they give
+ * its number back.  XFS before 7.x has no evict_inode operation and
+ * frees its inodes on disk after destroy_inode.
  */
 #define EVICT_HANDLER(_name)						\
 	static void hook_##_name(struct inode *inode)			\
@@ -435,6 +444,15 @@ EVICT_HANDLER(btrfs_evict_inode)
 EVICT_HANDLER(xfs_fs_evict_inode)
 EVICT_HANDLER(xfs_fs_destroy_inode)
 EVICT_HANDLER(f2fs_evict_inode)
+EVICT_HANDLER(fuse_evict_inode)
+EVICT_HANDLER(nfs_evict_inode)
+EVICT_HANDLER(nfs4_evict_inode)
+EVICT_HANDLER(cifs_evict_inode)
+EVICT_HANDLER(ceph_evict_inode)
+EVICT_HANDLER(v9fs_evict_inode)
+EVICT_HANDLER(fat_evict_inode)
+EVICT_HANDLER(exfat_evict_inode)
+EVICT_HANDLER(ntfs_evict_inode)
 
 /* Before the filesystem gives its anonymous device number back. */
 static void hook_kill_anon_super(struct super_block *sb)
@@ -444,17 +462,13 @@ static void hook_kill_anon_super(struct super_block *sb)
 	bulwark_hook_leave();
 }
 
-/*
- * alloc_super(): a superblock that a contained task's mount makes.  If
- * the handler fails after the original succeeded, alloc_super() frees
- * the LSMs' blobs through security_sb_free() all the same.
- */
+/* alloc_super(): a superblock that a contained task's mount makes. */
 static int hook_sb_alloc(struct super_block *sb)
 {
 	int ret = orig_sb_alloc(sb);
 
 	if (!ret && bulwark_current_contained(DRIFT_SCOPE))
-		ret = bulwark_drift_sb_alloc(sb);
+		bulwark_drift_sb_alloc(sb);
 
 	bulwark_hook_leave();
 	return ret;
@@ -1157,6 +1171,15 @@ static struct bulwark_hook hooks[] = {
 	MODULE_HOOK(xfs, xfs_fs_evict_inode, want_inode_gone),
 	MODULE_HOOK(btrfs, btrfs_evict_inode, want_inode_gone),
 	MODULE_HOOK(f2fs, f2fs_evict_inode, want_inode_gone),
+	MODULE_HOOK(fuse, fuse_evict_inode, want_inode_gone),
+	MODULE_HOOK(nfs, nfs_evict_inode, want_inode_gone),
+	MODULE_HOOK(nfsv4, nfs4_evict_inode, want_inode_gone),
+	MODULE_HOOK(cifs, cifs_evict_inode, want_inode_gone),
+	MODULE_HOOK(ceph, ceph_evict_inode, want_inode_gone),
+	MODULE_HOOK(9p, v9fs_evict_inode, want_inode_gone),
+	MODULE_HOOK(fat, fat_evict_inode, want_inode_gone),
+	MODULE_HOOK(exfat, exfat_evict_inode, want_inode_gone),
+	MODULE_HOOK(ntfs3, ntfs_evict_inode, want_inode_gone),
 	HOOK(mmap_file, want_mmap_exec),
 	HOOK(file_mprotect, want_mprotect),
 	/* Absent without CONFIG_SHMEM. */

@@ -952,6 +952,61 @@ static void check_number_reused(struct __test_metadata *const _metadata,
 	EXPECT_TRUE(reused);
 }
 
+/*
+ * btrfs numbers inodes per subvolume, all on one superblock: a file of
+ * another subvolume with a dropped file's number, deleted, must not take
+ * the dropped file's mark with it.
+ */
+TEST_F(drift, btrfs_subvolume_twin_deleted)
+{
+	char img[PATH_MAX], mnt[PATH_MAX], x[PATH_MAX], y[PATH_MAX + 16];
+	char cmd[3 * PATH_MAX], dev[64];
+	struct stat sx, sy;
+	bool twin = false;
+	int lfd, i, fd;
+
+	if (system("modprobe btrfs >/dev/null 2>&1; grep -qw btrfs /proc/filesystems"))
+		SKIP(return, "no btrfs in this kernel");
+	join(img, self->dir, "twin.img");
+	join(mnt, self->dir, "twin");
+	join(x, mnt, "x");
+	fd = open(img, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 128 << 20));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "mkfs.btrfs -q -f '%s' >/dev/null 2>&1", img);
+	if (system(cmd))
+		SKIP(return, "mkfs.btrfs failed (is btrfs-progs installed?)");
+	lfd = loop_attach(img, dev, sizeof(dev));
+	if (lfd < 0)
+		SKIP(return, "no loop device: %s", strerror(errno));
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	ASSERT_EQ(0, mount(dev, mnt, "btrfs", 0, NULL));
+	drop(_metadata, self, variant, x);
+	ASSERT_EQ(0, stat(x, &sx));
+	snprintf(cmd, sizeof(cmd),
+		 "btrfs subvolume create '%s/sv' >/dev/null 2>&1", mnt);
+	ASSERT_EQ(0, system(cmd));
+	for (i = 0; i < 8 && !twin; i++) {
+		snprintf(y, sizeof(y), "%s/sv/y%d", mnt, i);
+		ASSERT_EQ(0, copy_file(self->helper, y));
+		ASSERT_EQ(0, stat(y, &sy));
+		twin = sy.st_ino == sx.st_ino;
+	}
+	EXPECT_TRUE(twin)
+	{
+		TH_LOG("no file of the subvolume got inode %llu",
+		       (unsigned long long)sx.st_ino);
+	}
+	if (twin) {
+		ASSERT_EQ(0, unlink(y));
+		check_exec(_metadata, self, variant, OP_EXEC, x, x);
+	}
+	EXPECT_EQ(0, umount2(mnt, 0));
+	ioctl(lfd, LOOP_CLR_FD, 0);
+	close(lfd);
+}
+
 TEST_F(drift, number_reused_after_delete)
 {
 	check_number_reused(_metadata, self, variant, "ext4", 16 << 20);

@@ -33,7 +33,10 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 
+#include <linux/blkpg.h>
 #include <linux/loop.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "common.h"
 
@@ -959,6 +962,44 @@ static int loop_disk(const char *img, char *dev, size_t size)
 	return loop_attach(img, dev, size);
 }
 
+/*
+ * Adds partition 1, its first MiB, to the disk of @lfd (BLKPG, as a
+ * container with CAP_SYS_ADMIN may) and makes its node @node, whose
+ * major is the extended one, not the loop driver's.  0 or an errno.
+ */
+static int add_partition(int lfd, const char *dev, const char *node)
+{
+	struct blkpg_partition part = { .start = 0, .length = 1 << 20,
+					.pno = 1 };
+	struct blkpg_ioctl_arg arg = { .op = BLKPG_ADD_PARTITION,
+				       .datalen = sizeof(part), .data = &part };
+	unsigned int major, minor;
+	char path[128], buf[32];
+
+	if (ioctl(lfd, BLKPG, &arg))
+		return errno;
+	snprintf(path, sizeof(path), "/sys/class/block/%sp1/dev",
+		 strrchr(dev, '/') + 1);
+	if (read_file(path, buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%u:%u", &major, &minor) != 2)
+		return ENOENT;
+	unlink(node);
+	if (mknod(node, S_IFBLK | 0600, makedev(major, minor)))
+		return errno;
+	return 0;
+}
+
+/* Undoes add_partition(). */
+static void del_partition(int lfd, const char *node)
+{
+	struct blkpg_partition part = { .pno = 1 };
+	struct blkpg_ioctl_arg arg = { .op = BLKPG_DEL_PARTITION,
+				       .datalen = sizeof(part), .data = &part };
+
+	unlink(node);
+	ioctl(lfd, BLKPG, &arg);
+}
+
 /* Undoes loop_disk(), and the mount of its device on @mnt. */
 static void loop_disk_gone(const char *mnt, int lfd, const char *img)
 {
@@ -1015,12 +1056,13 @@ TEST_F(escape, mounted_loop_device_ioctls)
 		LOOP_CHANGE_FD, LOOP_SET_STATUS64, LOOP_SET_CAPACITY,
 		LOOP_CLR_FD,
 	};
-	struct job j = { .fn = op_loop_ioctl };
+	struct job j = { .fn = op_loop_ioctl }, open_part = { 0 };
 	char img[] = WORK "/loop.img", other[] = WORK "/other.img";
-	char mnt[] = WORK "/loop", dev[64], cmd[256], probe[PATH_MAX];
+	char mnt[] = WORK "/loop", part[] = WORK "/loop-p1";
+	char dev[64], cmd[256], probe[PATH_MAX];
 	struct stat st;
 	size_t i;
-	int lfd;
+	int lfd, err;
 
 	lfd = loop_disk(img, dev, sizeof(dev));
 	if (lfd < 0)
@@ -1048,6 +1090,36 @@ TEST_F(escape, mounted_loop_device_ioctls)
 		/* Still attached, and the filesystem on it. */
 		EXPECT_EQ(0, ioctl(lfd, LOOP_GET_STATUS64, &(struct loop_info64){}));
 		EXPECT_EQ(0, stat(probe, &st));
+	}
+	/*
+	 * Through a partition node of the same disk: the loop driver acts
+	 * on the whole disk, which the mount holds.  Opening the partition
+	 * for writing is refused as well.
+	 */
+	err = add_partition(lfd, dev, part);
+	EXPECT_EQ(0, err)
+	{
+		TH_LOG("partition: %s", strerror(err));
+	}
+	if (!err) {
+		snprintf(j.path, sizeof(j.path), "%s", part);
+		for (i = 0; i < ARRAY_SIZE(changes); i++) {
+			j.flags = changes[i];
+			EXPECT_EQ(EPERM, contained_run(variant, &j))
+			{
+				TH_LOG("loop ioctl 0x%x on %s", changes[i],
+				       part);
+			}
+			check_counted(_metadata, self, 1, 0);
+		}
+		open_part.fn = op_open;
+		open_part.flags = O_WRONLY;
+		snprintf(open_part.path, sizeof(open_part.path), "%s", part);
+		EXPECT_EQ(EPERM, contained_run(variant, &open_part));
+		check_counted(_metadata, self, 1, 0);
+		EXPECT_EQ(0, stat(probe, &st));
+		del_partition(lfd, part);
+		snprintf(j.path, sizeof(j.path), "%s", dev);
 	}
 	/* Reading the status stays allowed, and so does the host. */
 	j.flags = LOOP_GET_STATUS64;
