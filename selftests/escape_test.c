@@ -1058,7 +1058,7 @@ TEST_F(escape, mounted_loop_device_ioctls)
 	};
 	struct job j = { .fn = op_loop_ioctl }, open_part = { 0 };
 	char img[] = WORK "/loop.img", other[] = WORK "/other.img";
-	char mnt[] = WORK "/loop", part[] = WORK "/loop-p1";
+	char mnt[] = WORK "/loop", part[] = "/dev/bulwark-loop-p1";
 	char dev[64], cmd[256], probe[PATH_MAX];
 	struct stat st;
 	size_t i;
