@@ -386,7 +386,8 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 bool bulwark_drift_want_inode_gone(const struct inode *inode)
 {
 	return READ_ONCE(nmarks) && S_ISREG(inode->i_mode) &&
-	       (!inode->i_nlink || going_away(inode->i_sb)) &&
+	       (!inode->i_nlink || going_away(inode->i_sb) ||
+		per_subvolume(inode->i_sb)) &&
 	       !bulwark_drift_memfd(inode) &&
 	       !hlist_empty(bucket(inode->i_sb->s_dev, inode->i_ino));
 }
@@ -415,13 +416,20 @@ void bulwark_drift_inode_gone(struct inode *inode)
 			/*
 			 * On btrfs, another subvolume's file of the same
 			 * number must not take the mark with it: only the
-			 * inode last seen marked does.  A mark whose inode
-			 * was evicted and read again unseen stays (it fails
-			 * closed); btrfs does not reuse inode numbers in a
-			 * subvolume.
+			 * inode last seen marked does.  One that leaves the
+			 * inode cache still linked keeps its mark but not
+			 * its address, which another inode may get.  A mark
+			 * whose inode was read again unseen, then deleted,
+			 * stays (it fails closed); btrfs does not reuse
+			 * inode numbers in a subvolume.
 			 */
-			if (!per_subvolume(inode->i_sb) || m->inode == inode)
+			bool own = READ_ONCE(m->inode) == inode;
+			bool gone = !inode->i_nlink || going_away(inode->i_sb);
+
+			if (!per_subvolume(inode->i_sb) || (own && gone))
 				unmark_locked(m);
+			else if (own)
+				WRITE_ONCE(m->inode, NULL);
 			break;
 		}
 	}
