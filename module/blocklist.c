@@ -343,10 +343,14 @@ struct bulwark_blocklist *bulwark_blocklist_get(void)
 {
 	struct bulwark_blocklist *bl;
 
+	/*
+	 * A list whose last reference is going has been replaced already:
+	 * read the pointer again, and get its successor.
+	 */
 	rcu_read_lock();
-	bl = rcu_dereference(in_force);
-	if (bl && !kref_get_unless_zero(&bl->ref))
-		bl = NULL;
+	do
+		bl = rcu_dereference(in_force);
+	while (bl && !kref_get_unless_zero(&bl->ref));
 	rcu_read_unlock();
 	return bl;
 }
