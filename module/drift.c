@@ -88,13 +88,6 @@ struct drift_mark {
 	 * @dev: device of the filesystem.
 	 */
 	dev_t dev;
-	/**
-	 * @inode: the inode last seen with this identity, by address only
-	 * (never dereferenced); on btrfs, where inode numbers start over in
-	 * each subvolume of one superblock, only its eviction forgets the
-	 * mark (see bulwark_drift_inode_gone()).
-	 */
-	const struct inode *inode;
 };
 
 /**
@@ -148,10 +141,29 @@ static void unmark_locked(struct drift_mark *m)
 	kfree_rcu(m, rcu);
 }
 
-/* Inode numbers are unique in the superblock only per btrfs subvolume. */
+/*
+ * Inode numbers are unique in the superblock only per btrfs subvolume,
+ * and a snapshot's copy of a file has the original's number: a deleted
+ * file's number may still name a copy of it, in another subvolume.
+ */
 static bool per_subvolume(const struct super_block *sb)
 {
 	return sb->s_magic == BTRFS_SUPER_MAGIC;
+}
+
+/* In <linux/magic.h> from v5.7 on. */
+#ifndef EXFAT_SUPER_MAGIC
+#define EXFAT_SUPER_MAGIC 0x2011BAB0
+#endif
+
+/*
+ * FAT and exFAT number an inode as they read it into the cache
+ * (iunique()): a file evicted, then read again, has another number.
+ */
+static bool numbered_per_read(const struct super_block *sb)
+{
+	return sb->s_magic == MSDOS_SUPER_MAGIC ||
+	       sb->s_magic == EXFAT_SUPER_MAGIC;
 }
 
 static struct overflowed overflow[MAX_OVERFLOWED];
@@ -186,11 +198,8 @@ static struct hlist_head *bucket(dev_t dev, u64 ino)
 	return &buckets[hash_64(ino ^ ((u64)dev << 32), BUCKET_BITS)];
 }
 
-/*
- * Whether @inode is marked.  With @seen, the mark notes the inode as the
- * one last seen with its identity.
- */
-static bool marked_seen(const struct inode *inode, bool seen)
+/* Whether @inode is marked. */
+static bool marked(const struct inode *inode)
 {
 	dev_t dev = inode->i_sb->s_dev;
 	struct drift_mark *m;
@@ -199,19 +208,12 @@ static bool marked_seen(const struct inode *inode, bool seen)
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(m, bucket(dev, inode->i_ino), node) {
 		if (m->ino == inode->i_ino && m->dev == dev) {
-			if (seen && READ_ONCE(m->inode) != inode)
-				WRITE_ONCE(m->inode, inode);
 			found = true;
 			break;
 		}
 	}
 	rcu_read_unlock();
 	return found;
-}
-
-static bool marked(const struct inode *inode)
-{
-	return marked_seen(inode, false);
 }
 
 /*
@@ -222,8 +224,6 @@ static void overflowed_locked(const struct super_block *sb, time64_t since)
 {
 	unsigned int i, free = MAX_OVERFLOWED;
 
-	if (!READ_ONCE(overflow_any))
-		pr_warn("drift: cannot remember more files written by containers; on their filesystem, every file changed from now on counts as drifted\n");
 	WRITE_ONCE(overflow_any, true);
 	for (i = 0; i < MAX_OVERFLOWED && overflow[i].sb; i++) {
 		if (overflow[i].sb == sb) {
@@ -247,10 +247,18 @@ static void overflowed_locked(const struct super_block *sb, time64_t since)
 		WRITE_ONCE(overflow_all, since + 1);
 }
 
+/* Called with drift_lock held: the table is full, or memory short. */
+static void cannot_remember_locked(const struct super_block *sb)
+{
+	if (!READ_ONCE(overflow_any))
+		pr_warn("drift: cannot remember more files written by containers; on their filesystem, every file changed from now on counts as drifted\n");
+	overflowed_locked(sb, coarse_seconds());
+}
+
 static void overflowed(const struct super_block *sb)
 {
 	spin_lock(&drift_lock);
-	overflowed_locked(sb, coarse_seconds());
+	cannot_remember_locked(sb);
 	spin_unlock(&drift_lock);
 }
 
@@ -343,7 +351,7 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 	if (!(file->f_mode & FMODE_WRITE) || !S_ISREG(inode->i_mode) ||
 	    inode->i_sb->s_magic == OVERLAYFS_SUPER_MAGIC ||
 	    (inode->i_sb->s_iflags & SB_I_NOEXEC) ||
-	    bulwark_drift_memfd(inode) || marked_seen(inode, true))
+	    bulwark_drift_memfd(inode) || marked(inode))
 		return;
 
 	m = kmalloc(sizeof(*m), gfp | __GFP_NOWARN);
@@ -353,12 +361,11 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 	}
 	m->ino = inode->i_ino;
 	m->dev = inode->i_sb->s_dev;
-	m->inode = inode;
 	head = bucket(m->dev, m->ino);
 
 	spin_lock(&drift_lock);
 	if (nmarks >= BULWARK_DRIFT_MAX_MARKS) {
-		overflowed_locked(inode->i_sb, coarse_seconds());
+		cannot_remember_locked(inode->i_sb);
 		spin_unlock(&drift_lock);
 		kfree(m);
 		return;
@@ -378,62 +385,59 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
  * bulwark_drift_want_inode_gone - may this inode's eviction concern the rule?
  * @inode: an inode being evicted
  *
- * Cheap, for the ftrace callback: a mark may be held for it and it is
- * gone for good (no link left, or its filesystem is being unmounted).
+ * Cheap, for the ftrace callback: a mark may be held for it, and it is
+ * gone for good (no link left, or its filesystem is being unmounted), or
+ * its number goes with it (FAT, exFAT).  Never on btrfs, where a
+ * snapshot's copy may keep a deleted file's number: its marks go when
+ * it is unmounted (bulwark_drift_sb_kill()).
  *
  * Return: true if bulwark_drift_inode_gone() must see it.
  */
 bool bulwark_drift_want_inode_gone(const struct inode *inode)
 {
+	const struct super_block *sb = inode->i_sb;
+
 	return READ_ONCE(nmarks) && S_ISREG(inode->i_mode) &&
-	       (!inode->i_nlink || going_away(inode->i_sb) ||
-		per_subvolume(inode->i_sb)) &&
-	       !bulwark_drift_memfd(inode) &&
-	       !hlist_empty(bucket(inode->i_sb->s_dev, inode->i_ino));
+	       (!inode->i_nlink || going_away(sb) || numbered_per_read(sb)) &&
+	       !per_subvolume(sb) && !bulwark_drift_memfd(inode) &&
+	       !hlist_empty(bucket(sb->s_dev, inode->i_ino));
 }
 
 /**
  * bulwark_drift_inode_gone - forget a file that is gone
  * @inode: an inode being evicted, deleted or on a filesystem going away
  *
- * Called where the file's inode number stops naming it and before it
- * can name another: as the inode leaves the inode hash
- * (__remove_inode_hash(), which a new inode of the same number waits
- * for in insert_inode_locked()), and, for the filesystems that keep no
- * such hash, as their evict_inode operation starts (tmpfs, XFS), before
- * the number is given back.  Later, in security_inode_free(), a new
- * file could already have the number and its mark be taken for this
- * one's; nor would sockets and pipes pay for this there.
+ * Called as the filesystem's evict_inode (or destroy_inode) operation
+ * starts, before the inode's number can name another file.  Later, in
+ * security_inode_free(), a new file could already have the number and
+ * its mark be taken for this one's; nor would sockets and pipes pay for
+ * this there.  A FAT or exFAT file that leaves the cache still linked
+ * comes back under another number: its whole filesystem counts as
+ * drifted from then on, until it is unmounted.
  */
 void bulwark_drift_inode_gone(struct inode *inode)
 {
-	dev_t dev = inode->i_sb->s_dev;
+	struct super_block *sb = inode->i_sb;
+	dev_t dev = sb->s_dev;
+	bool renumbered = false;
 	struct drift_mark *m;
 
 	spin_lock(&drift_lock);
 	hlist_for_each_entry(m, bucket(dev, inode->i_ino), node) {
 		if (m->ino == inode->i_ino && m->dev == dev) {
-			/*
-			 * On btrfs, another subvolume's file of the same
-			 * number must not take the mark with it: only the
-			 * inode last seen marked does.  One that leaves the
-			 * inode cache still linked keeps its mark but not
-			 * its address, which another inode may get.  A mark
-			 * whose inode was read again unseen, then deleted,
-			 * stays (it fails closed); btrfs does not reuse
-			 * inode numbers in a subvolume.
-			 */
-			bool own = READ_ONCE(m->inode) == inode;
-			bool gone = !inode->i_nlink || going_away(inode->i_sb);
-
-			if (!per_subvolume(inode->i_sb) || (own && gone))
-				unmark_locked(m);
-			else if (own)
-				WRITE_ONCE(m->inode, NULL);
+			/* A filesystem a container mounted is drifted whole. */
+			renumbered = inode->i_nlink && !going_away(sb) &&
+				     !container_sb(sb);
+			unmark_locked(m);
+			if (renumbered)
+				overflowed_locked(sb, 0);
 			break;
 		}
 	}
 	spin_unlock(&drift_lock);
+	if (renumbered)
+		pr_warn_ratelimited("drift: a file written by a container on %s left the inode cache and will come back under another number: every file there counts as drifted until it is unmounted\n",
+				    sb->s_id);
 }
 
 /*
@@ -504,8 +508,9 @@ void bulwark_drift_sb_alloc(struct super_block *sb)
  * shares its superblock, which stays the host's.  Only filesystems whose
  * content bulwark does not see written (content_unseen()).
  *
- * Return: 0, or -ENOSPC when the table is full: the mount is refused,
- * rather than its files allowed.
+ * Return: 0, or -ENOSPC when the table is full in enforce mode: the
+ * mount is refused, rather than its files allowed.  In audit mode or
+ * off, the mount goes ahead, not remembered.
  */
 int bulwark_drift_sb_mounted(struct super_block *sb)
 {
@@ -513,8 +518,13 @@ int bulwark_drift_sb_mounted(struct super_block *sb)
 	int ret = -ENOSPC;
 
 	spin_lock(&drift_lock);
+	/*
+	 * One mounted from a user namespace other than the initial one is
+	 * drifted whole by its namespace (drifted_file()): it needs no
+	 * slot, and rootless containers make many.
+	 */
 	if ((!take_pending(sb) && atomic_read(&sb->s_active) != 1) ||
-	    !content_unseen(sb)) {
+	    sb->s_user_ns != &init_user_ns || !content_unseen(sb)) {
 		spin_unlock(&drift_lock);
 		return 0;
 	}
@@ -532,8 +542,14 @@ int bulwark_drift_sb_mounted(struct super_block *sb)
 		}
 	}
 	spin_unlock(&drift_lock);
-	if (ret)
-		pr_warn_ratelimited("drift: cannot remember more filesystems mounted by containers; refusing the mount\n");
+	if (!ret)
+		return 0;
+	/* Only enforce mode refuses anything. */
+	if (READ_ONCE(bulwark_drift_mode) != BULWARK_MODE_ENFORCE) {
+		pr_warn_ratelimited("drift: cannot remember more filesystems mounted by containers; this one is not judged\n");
+		return 0;
+	}
+	pr_warn_ratelimited("drift: cannot remember more filesystems mounted by containers; refusing the mount\n");
 	return ret;
 }
 
@@ -616,7 +632,7 @@ static bool drifted_file(const struct inode *inode)
 {
 	const struct super_block *sb = inode->i_sb;
 
-	return marked_seen(inode, true) || sb->s_user_ns != &init_user_ns ||
+	return marked(inode) || sb->s_user_ns != &init_user_ns ||
 	       container_sb(sb) || changed_since_overflow(inode);
 }
 

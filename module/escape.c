@@ -60,15 +60,13 @@
 #include "contain.h"
 #include "counters.h"
 #include "escape.h"
+#include "hook.h"
 #include "report.h"
 
 /* Minors of MEM_MAJOR: /dev/mem, /dev/kmem, /dev/port. */
 #define MEM_MINOR 1
 #define KMEM_MINOR 2
 #define PORT_MINOR 4
-/* /dev/mapper/control: maps any disk's sectors to a new, unheld device. */
-#define DM_CONTROL_MAJOR 10
-#define DM_CONTROL_MINOR 236
 
 /*
  * The host's module tree: /lib/modules/<release> as resolved when
@@ -140,10 +138,20 @@ static bool sysfs_knob(const struct dentry *dentry)
 }
 
 /*
- * Whether @bdev is claimed, or the whole disk it is a partition of:
- * claiming a partition marks the whole disk too, so that a partition
- * nobody claims (one added with BLKPG over a mounted one's sectors) is
- * held when any partition of its disk is.  Sets *@major to the disk's.
+ * What a whole disk's holder is while one of its partitions is claimed
+ * (the block layer's bd_may_claim()); 0 if not found, and then any
+ * holder of the whole disk holds its partitions too.
+ */
+static unsigned long partition_claimed_marker;
+
+/*
+ * Whether @bdev is claimed, or the whole disk it is a partition of is:
+ * a partition nobody claims, added with BLKPG over the sectors of a
+ * filesystem mounted from the whole disk, is held.  A whole disk whose
+ * holder is only the mark of a claimed partition does not hold its
+ * other partitions (the kernel refuses a partition that would overlap
+ * another).  Writing the whole disk is refused then.  Sets *@major to
+ * the disk's.
  */
 static bool claimed(const struct block_device *bdev, unsigned int *major)
 {
@@ -152,10 +160,15 @@ static bool claimed(const struct block_device *bdev, unsigned int *major)
 #else
 	const struct block_device *whole = bdev->bd_contains;
 #endif
+	unsigned long holder;
 
 	*major = bdev->bd_disk->major;
-	return READ_ONCE(bdev->bd_holder) ||
-	       (whole && READ_ONCE(whole->bd_holder));
+	if (READ_ONCE(bdev->bd_holder))
+		return true;
+	if (!whole || whole == bdev)
+		return false;
+	holder = (unsigned long)READ_ONCE(whole->bd_holder);
+	return holder && holder != partition_claimed_marker;
 }
 
 /*
@@ -391,7 +404,8 @@ int bulwark_escape_ioctl(const struct file *file, unsigned int cmd)
  * @file: the file being opened
  *
  * Judges opens for writing of the kernel knobs, of raw devices, and of
- * the cgroup files that move tasks.  May sleep.
+ * the cgroup files that move tasks, and any open of device-mapper's
+ * control device.  May sleep.
  *
  * Return: 0 or -EPERM.
  */
@@ -407,8 +421,8 @@ int bulwark_escape_open(const struct file *file)
 		if ((imajor(inode) == MEM_MAJOR &&
 		     (iminor(inode) == MEM_MINOR || iminor(inode) == KMEM_MINOR ||
 		      iminor(inode) == PORT_MINOR)) ||
-		    (imajor(inode) == DM_CONTROL_MAJOR &&
-		     iminor(inode) == DM_CONTROL_MINOR))
+		    (imajor(inode) == BULWARK_DM_CONTROL_MAJOR &&
+		     iminor(inode) == BULWARK_DM_CONTROL_MINOR))
 			return judge_path("rawdev", &file->f_path);
 		return 0;
 	}
@@ -705,6 +719,10 @@ int bulwark_escape_init(void)
 	const char *release = init_utsname()->release;
 	struct path kernel;
 	char *name;
+
+	partition_claimed_marker = bulwark_find_symbol("bd_may_claim");
+	if (!partition_claimed_marker)
+		pr_warn("escape: a whole disk whose partition is claimed holds its other partitions too\n");
 
 	name = kasprintf(GFP_KERNEL, "/lib/modules/%s/kernel", release);
 	if (!name)

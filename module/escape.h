@@ -27,13 +27,21 @@ struct task_struct;
 #define BINFMTFS_MAGIC 0x42494e4d
 #endif
 
+/*
+ * /dev/mapper/control: maps any disk's sectors to a new, unheld device,
+ * or reloads a held device's table.
+ */
+#define BULWARK_DM_CONTROL_MAJOR 10
+#define BULWARK_DM_CONTROL_MINOR 236
+
 /**
  * bulwark_escape_open_concerns - might the escape rule judge this open?
  * @file: the file being opened
  *
  * For the want test, in atomic context: an open for writing of a device,
- * or of a file of procfs, sysfs, binfmt_misc or a cgroup filesystem.
- * The handler looks closer (bulwark_escape_open()).
+ * or of a file of procfs, sysfs, binfmt_misc or a cgroup filesystem;
+ * and any open of /dev/mapper/control, whose ioctls need no write
+ * access.  The handler looks closer (bulwark_escape_open()).
  *
  * Return: true when the open may be an escape.
  */
@@ -43,7 +51,9 @@ static inline bool bulwark_escape_open_concerns(const struct file *file)
 	unsigned long magic;
 
 	if (!(file->f_mode & FMODE_WRITE))
-		return false;
+		return unlikely(S_ISCHR(inode->i_mode)) &&
+		       inode->i_rdev == MKDEV(BULWARK_DM_CONTROL_MAJOR,
+					      BULWARK_DM_CONTROL_MINOR);
 	if (S_ISBLK(inode->i_mode) || S_ISCHR(inode->i_mode))
 		return true;
 	magic = inode->i_sb->s_magic;

@@ -225,12 +225,17 @@ static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
 	gate_56, gate_57, gate_58, gate_59, gate_60, gate_61, gate_62, gate_63,
 };
 
-/*
- * The start of function @name, found with a kprobe.  On IBT kernels the
- * kprobe lands past an ENDBR; kallsyms must then name the address one
- * ENDBR before as the start of @name.
+/**
+ * bulwark_find_symbol - the address of a kernel function
+ * @name: the function's name
+ *
+ * Found with a kprobe.  On IBT kernels the kprobe lands past an ENDBR;
+ * kallsyms must then name the address one ENDBR before as the start of
+ * @name.  Sleeps.
+ *
+ * Return: the function's start, or 0 when it is not found.
  */
-static unsigned long find_symbol(const char *name)
+unsigned long bulwark_find_symbol(const char *name)
 {
 	struct kprobe kp = { .symbol_name = name };
 	char sym[KSYM_SYMBOL_LEN];
@@ -270,7 +275,7 @@ static int resolve(struct bulwark_hook *hook, size_t index)
 		       hook->name, err);
 		return err;
 	}
-	hook->addr = find_symbol(hook->name);
+	hook->addr = bulwark_find_symbol(hook->name);
 	if (!hook->addr) {
 		if (hook->optional)
 			return 0;
@@ -323,7 +328,7 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 				       hook->name, mod->name, err);
 		} else if (state == MODULE_STATE_COMING && !hook->addr) {
 			/* Optional: this version of the module may lack it. */
-			addr = find_symbol(hook->name);
+			addr = bulwark_find_symbol(hook->name);
 			if (!addr)
 				continue;
 			err = ftrace_set_filter_ip(&hook_ops, addr, 0, 0);
@@ -499,8 +504,14 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 {
 	int err;
 
-	mutex_lock(&modules_lock);
+	/*
+	 * Not under modules_lock: a handler may wait for a module to load
+	 * (opening a block device loads its driver), whose notifier takes
+	 * it.  Until the lock is taken, module_event() may still hook or
+	 * release functions; nothing enters a handler any more.
+	 */
 	drain();
+	mutex_lock(&modules_lock);
 	err = unregister_ftrace_function(&hook_ops);
 	if (!WARN_ON_ONCE(err))
 		err = unregister_ftrace_function(&gate_ops);

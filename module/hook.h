@@ -74,5 +74,6 @@ bool bulwark_want_first(struct bulwark_ftrace_regs *fregs);
 int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count);
 void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count);
 void bulwark_hook_leave(void);
+unsigned long bulwark_find_symbol(const char *name);
 
 #endif /* _BULWARK_HOOK_H */

@@ -299,7 +299,6 @@ static int (*orig_file_mprotect)(struct vm_area_struct *vma,
 				 unsigned long reqprot, unsigned long prot);
 static void (*orig_shmem_evict_inode)(struct inode *inode);
 static void (*orig_ext4_evict_inode)(struct inode *inode);
-static void (*orig_btrfs_evict_inode)(struct inode *inode);
 static void (*orig_xfs_fs_evict_inode)(struct inode *inode);
 static void (*orig_xfs_fs_destroy_inode)(struct inode *inode);
 static void (*orig_f2fs_evict_inode)(struct inode *inode);
@@ -425,10 +424,11 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 /*
  * Where an inode number stops naming a file, before it can name another
  * (see bulwark_drift_inode_gone()): as the filesystems that hold the
- * files containers write (tmpfs, ext4, btrfs, XFS, f2fs; FUSE, NFS, SMB,
- * Ceph, 9p; vfat, exFAT, NTFS) start to evict an inode, before they give
- * its number back.  XFS before 7.x has no evict_inode operation and
- * frees its inodes on disk after destroy_inode.
+ * files containers write (tmpfs, ext4, XFS, f2fs; FUSE, NFS, SMB, Ceph,
+ * 9p; vfat, exFAT, NTFS) start to evict an inode, before they give its
+ * number back.  Not btrfs, whose marks go only at its unmount.  XFS
+ * before 7.x has no evict_inode operation and frees its inodes on disk
+ * after destroy_inode.
  */
 #define EVICT_HANDLER(_name)						\
 	static void hook_##_name(struct inode *inode)			\
@@ -440,7 +440,6 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 
 EVICT_HANDLER(shmem_evict_inode)
 EVICT_HANDLER(ext4_evict_inode)
-EVICT_HANDLER(btrfs_evict_inode)
 EVICT_HANDLER(xfs_fs_evict_inode)
 EVICT_HANDLER(xfs_fs_destroy_inode)
 EVICT_HANDLER(f2fs_evict_inode)
@@ -1169,7 +1168,6 @@ static struct bulwark_hook hooks[] = {
 	MODULE_HOOK(xfs, xfs_fs_destroy_inode, want_inode_gone),
 	/* New in v6.18 or so; XFS evicted nothing itself before. */
 	MODULE_HOOK(xfs, xfs_fs_evict_inode, want_inode_gone),
-	MODULE_HOOK(btrfs, btrfs_evict_inode, want_inode_gone),
 	MODULE_HOOK(f2fs, f2fs_evict_inode, want_inode_gone),
 	MODULE_HOOK(fuse, fuse_evict_inode, want_inode_gone),
 	MODULE_HOOK(nfs, nfs_evict_inode, want_inode_gone),

@@ -53,7 +53,7 @@ LINUX_SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 # unpacks the newest kernels' modules.
 PACKAGES="qemu-system-x86 sparse busybox-static cpio kmod xz-utils shellcheck
 gcc make bc flex bison libelf-dev libssl-dev e2fsprogs btrfs-progs util-linux
-linux-source-6.12 docker.io apparmor xfsprogs
+linux-source-6.12 docker.io apparmor xfsprogs dosfstools
 dkms openssl prometheus auditd python3-yaml systemd
 build-essential debhelper dh-dkms lintian rpm rpmlint
 clang libclang-rt-14-dev

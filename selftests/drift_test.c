@@ -53,7 +53,11 @@ enum op {
 	OP_OWN_TMPFS,	/* mounts a tmpfs (or src, fstype) on path, waits, runs path/prog */
 	OP_SETVERSION,	/* FS_IOC_SETVERSION on path, opened read-only */
 	OP_WRITE_KNOB,	/* writes src to drift_mode */
+	OP_USERNS_MOUNTS, /* USERNS_MOUNTS tmpfs on path, from a user namespace */
 };
+
+/* Mounts made by OP_USERNS_MOUNTS: more than bulwark's 256 slots. */
+#define USERNS_MOUNTS 300
 
 /**
  * struct job - one operation, set up by the test, done by a child
@@ -177,6 +181,27 @@ static int own_tmpfs(struct job *j)
 	return exec_failed(j);
 }
 
+/*
+ * In a new user and mount namespace, stacks USERNS_MOUNTS tmpfs mounts
+ * on j->path, all alive at once; j->ret is how many succeeded.
+ */
+static int userns_mounts(struct job *j)
+{
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) ||
+	    write_file("/proc/self/uid_map", 0, "0 0 1", 5) != 5 ||
+	    write_file("/proc/self/setgroups", 0, "deny", 4) != 4 ||
+	    write_file("/proc/self/gid_map", 0, "0 0 1", 5) != 5 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return CTX_SETUP_FAILED;
+	for (j->ret = 0; j->ret < USERNS_MOUNTS; j->ret++) {
+		if (mount("tmpfs", j->path, "tmpfs", 0, "size=64k")) {
+			j->err = errno;
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Copies j->src into a new O_TMPFILE file, then links it as j->path. */
 static int tmpfile_copy(struct job *j)
 {
@@ -281,6 +306,8 @@ static int do_job(void *arg)
 		j->ret = write_knob("drift_mode", j->src) < 0 ? -1 : 0;
 		j->err = errno;
 		return 0;
+	case OP_USERNS_MOUNTS:
+		return userns_mounts(j);
 	}
 	return CTX_SETUP_FAILED;
 }
@@ -765,6 +792,29 @@ TEST_F(drift, tmpfs_mounted_by_container)
 }
 
 /*
+ * A rootless runtime mounts from a user namespace, and every file there
+ * is drifted by its namespace: such mounts need no room in bulwark, and
+ * more of them than it remembers filesystems all succeed, in every mode.
+ */
+TEST_F(drift, many_user_namespace_mounts)
+{
+	unsigned long long blocked, audited;
+	char mnt[PATH_MAX];
+
+	join(mnt, self->dir, "userns");
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	ASSERT_EQ(0, run(self, variant, true, OP_USERNS_MOUNTS, mnt, NULL));
+	EXPECT_EQ(USERNS_MOUNTS, self->j->ret)
+	{
+		TH_LOG("mount %d: %s", self->j->ret, strerror(self->j->err));
+	}
+	EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
+	EXPECT_EQ(audited, counter(_metadata, COUNTER("drift_audited")));
+}
+
+/*
  * The container mounts the image @img, of type @fstype, through a loop
  * device and runs the program at its root: refused in enforce mode,
  * counted in audit mode, allowed when off.
@@ -935,6 +985,8 @@ static void check_number_reused(struct __test_metadata *const _metadata,
 	check_exec(_metadata, self, variant, OP_EXEC, x, x);
 	ASSERT_EQ(0, stat(x, &sx));
 	ASSERT_EQ(0, unlink(x));
+	/* XFS frees a deleted inode in the background; a sync waits. */
+	sync();
 	for (i = 0; i < 8 && !reused; i++) {
 		snprintf(y, sizeof(y), "%s/y%d", mnt, i);
 		ASSERT_EQ(0, copy_file(self->helper, y));
@@ -953,35 +1005,66 @@ static void check_number_reused(struct __test_metadata *const _metadata,
 }
 
 /*
- * btrfs numbers inodes per subvolume, all on one superblock: a file of
- * another subvolume with a dropped file's number, deleted, must not take
- * the dropped file's mark with it.
+ * A btrfs image the host mounts on @mnt through a loop device, whose
+ * descriptor it returns; -1 when this kernel or machine has no btrfs.
  */
-TEST_F(drift, btrfs_subvolume_twin_deleted)
+static int btrfs_disk(struct __test_metadata *const _metadata,
+		      FIXTURE_DATA(drift) *self, const char *name, char *mnt)
 {
-	char img[PATH_MAX], mnt[PATH_MAX], x[PATH_MAX], y[PATH_MAX + 16];
-	char cmd[3 * PATH_MAX], dev[64];
-	struct stat sx, sy;
-	bool twin = false;
-	int lfd, i, fd;
+	char img[PATH_MAX], cmd[2 * PATH_MAX], dev[64];
+	int lfd, fd;
 
 	if (system("modprobe btrfs >/dev/null 2>&1; grep -qw btrfs /proc/filesystems"))
-		SKIP(return, "no btrfs in this kernel");
-	join(img, self->dir, "twin.img");
-	join(mnt, self->dir, "twin");
-	join(x, mnt, "x");
+		return -1;
+	join(img, self->dir, name);
+	join(mnt, self->dir, "btrfs");
 	fd = open(img, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ftruncate(fd, 128 << 20));
+	if (fd < 0 || ftruncate(fd, 128 << 20))
+		return -1;
 	close(fd);
 	snprintf(cmd, sizeof(cmd), "mkfs.btrfs -q -f '%s' >/dev/null 2>&1", img);
 	if (system(cmd))
-		SKIP(return, "mkfs.btrfs failed (is btrfs-progs installed?)");
+		return -1;
 	lfd = loop_attach(img, dev, sizeof(dev));
 	if (lfd < 0)
-		SKIP(return, "no loop device: %s", strerror(errno));
-	ASSERT_EQ(0, mkdir(mnt, 0755));
-	ASSERT_EQ(0, mount(dev, mnt, "btrfs", 0, NULL));
+		return -1;
+	EXPECT_EQ(0, mkdir(mnt, 0755));
+	EXPECT_EQ(0, mount(dev, mnt, "btrfs", 0, NULL))
+	{
+		TH_LOG("mount %s: %s", dev, strerror(errno));
+		ioctl(lfd, LOOP_CLR_FD, 0);
+		close(lfd);
+		return -1;
+	}
+	return lfd;
+}
+
+/* Undoes btrfs_disk(). */
+static void btrfs_disk_gone(struct __test_metadata *const _metadata,
+			    const char *mnt, int lfd)
+{
+	EXPECT_EQ(0, umount2(mnt, 0));
+	ioctl(lfd, LOOP_CLR_FD, 0);
+	close(lfd);
+}
+
+/*
+ * btrfs numbers inodes per subvolume, all on one superblock: a file of
+ * another subvolume with a dropped file's number, which the container
+ * wrote too, deleted, must not take the dropped file's mark with it.
+ */
+TEST_F(drift, btrfs_subvolume_twin_deleted)
+{
+	char mnt[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 16];
+	char cmd[2 * PATH_MAX];
+	struct stat sx, sy;
+	bool twin = false;
+	int lfd, i;
+
+	lfd = btrfs_disk(_metadata, self, "twin.img", mnt);
+	if (lfd < 0)
+		SKIP(return, "no btrfs disk (is btrfs-progs installed?)");
+	snprintf(x, sizeof(x), "%s/x", mnt);
 	drop(_metadata, self, variant, x);
 	ASSERT_EQ(0, stat(x, &sx));
 	snprintf(cmd, sizeof(cmd),
@@ -989,7 +1072,7 @@ TEST_F(drift, btrfs_subvolume_twin_deleted)
 	ASSERT_EQ(0, system(cmd));
 	for (i = 0; i < 8 && !twin; i++) {
 		snprintf(y, sizeof(y), "%s/sv/y%d", mnt, i);
-		ASSERT_EQ(0, copy_file(self->helper, y));
+		drop(_metadata, self, variant, y);
 		ASSERT_EQ(0, stat(y, &sy));
 		twin = sy.st_ino == sx.st_ino;
 	}
@@ -1002,6 +1085,84 @@ TEST_F(drift, btrfs_subvolume_twin_deleted)
 		ASSERT_EQ(0, unlink(y));
 		check_exec(_metadata, self, variant, OP_EXEC, x, x);
 	}
+	btrfs_disk_gone(_metadata, mnt, lfd);
+}
+
+/*
+ * A snapshot's copy of a dropped file has the file's inode number, in
+ * another subvolume: deleting the original must not forget the copy.
+ */
+TEST_F(drift, btrfs_snapshot_original_deleted)
+{
+	char mnt[PATH_MAX], x[PATH_MAX + 16], copy[PATH_MAX + 16];
+	char cmd[3 * PATH_MAX];
+	int lfd;
+
+	lfd = btrfs_disk(_metadata, self, "snap.img", mnt);
+	if (lfd < 0)
+		SKIP(return, "no btrfs disk (is btrfs-progs installed?)");
+	snprintf(x, sizeof(x), "%s/s1/x", mnt);
+	snprintf(copy, sizeof(copy), "%s/s2/x", mnt);
+	snprintf(cmd, sizeof(cmd),
+		 "btrfs subvolume create '%s/s1' >/dev/null 2>&1", mnt);
+	ASSERT_EQ(0, system(cmd));
+	drop(_metadata, self, variant, x);
+	snprintf(cmd, sizeof(cmd),
+		 "btrfs subvolume snapshot '%s/s1' '%s/s2' >/dev/null 2>&1",
+		 mnt, mnt);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, unlink(x));
+	/* The original's inode is evicted with its last link. */
+	sync();
+	check_exec(_metadata, self, variant, OP_EXEC, copy, copy);
+	btrfs_disk_gone(_metadata, mnt, lfd);
+}
+
+/*
+ * vfat gives an inode a new number each time it reads it into the
+ * cache: a dropped file that leaves the cache and comes back is still
+ * drifted (with every file of that filesystem).
+ */
+TEST_F(drift, vfat_file_read_again)
+{
+	char img[PATH_MAX], mnt[PATH_MAX], x[PATH_MAX], cmd[2 * PATH_MAX];
+	struct stat before, after;
+	char dev[64];
+	int lfd, fd, i;
+
+	if (system("modprobe vfat >/dev/null 2>&1; grep -qw vfat /proc/filesystems"))
+		SKIP(return, "no vfat in this kernel");
+	join(img, self->dir, "fat.img");
+	join(mnt, self->dir, "fat");
+	join(x, mnt, "x");
+	fd = open(img, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 16 << 20));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "mkfs.vfat '%s' >/dev/null 2>&1", img);
+	if (system(cmd))
+		SKIP(return, "mkfs.vfat failed (is dosfstools installed?)");
+	lfd = loop_attach(img, dev, sizeof(dev));
+	if (lfd < 0)
+		SKIP(return, "no loop device: %s", strerror(errno));
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	ASSERT_EQ(0, mount(dev, mnt, "vfat", 0, "fmask=0022"));
+	drop(_metadata, self, variant, x);
+	ASSERT_EQ(0, stat(x, &before));
+	/*
+	 * Out of the dentry and inode caches, then read again: a cache
+	 * entry used lately survives its first pass.
+	 */
+	sync();
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(2, write_file("/proc/sys/vm/drop_caches", 0, "3\n", 2));
+	ASSERT_EQ(0, stat(x, &after));
+	EXPECT_NE(before.st_ino, after.st_ino)
+	{
+		TH_LOG("%s kept inode %llu: not evicted", x,
+		       (unsigned long long)after.st_ino);
+	}
+	check_exec(_metadata, self, variant, OP_EXEC, x, x);
 	EXPECT_EQ(0, umount2(mnt, 0));
 	ioctl(lfd, LOOP_CLR_FD, 0);
 	close(lfd);

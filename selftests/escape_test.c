@@ -963,14 +963,16 @@ static int loop_disk(const char *img, char *dev, size_t size)
 }
 
 /*
- * Adds partition 1, its first MiB, to the disk of @lfd (BLKPG, as a
- * container with CAP_SYS_ADMIN may) and makes its node @node, whose
- * major is the extended one, not the loop driver's.  0 or an errno.
+ * Adds partition @pno, @len bytes from @start, to the disk of @lfd
+ * (BLKPG, as a container with CAP_SYS_ADMIN may) and makes its node
+ * @node, whose major is the extended one, not the loop driver's.  0 or
+ * an errno.
  */
-static int add_partition(int lfd, const char *dev, const char *node)
+static int add_partition(int lfd, const char *dev, const char *node,
+			 int pno, long long start, long long len)
 {
-	struct blkpg_partition part = { .start = 0, .length = 1 << 20,
-					.pno = 1 };
+	struct blkpg_partition part = { .start = start, .length = len,
+					.pno = pno };
 	struct blkpg_ioctl_arg arg = { .op = BLKPG_ADD_PARTITION,
 				       .datalen = sizeof(part), .data = &part };
 	unsigned int major, minor;
@@ -978,8 +980,8 @@ static int add_partition(int lfd, const char *dev, const char *node)
 
 	if (ioctl(lfd, BLKPG, &arg))
 		return errno;
-	snprintf(path, sizeof(path), "/sys/class/block/%sp1/dev",
-		 strrchr(dev, '/') + 1);
+	snprintf(path, sizeof(path), "/sys/class/block/%sp%d/dev",
+		 strrchr(dev, '/') + 1, pno);
 	if (read_file(path, buf, sizeof(buf)) <= 0 ||
 	    sscanf(buf, "%u:%u", &major, &minor) != 2)
 		return ENOENT;
@@ -990,9 +992,9 @@ static int add_partition(int lfd, const char *dev, const char *node)
 }
 
 /* Undoes add_partition(). */
-static void del_partition(int lfd, const char *node)
+static void del_partition(int lfd, const char *node, int pno)
 {
-	struct blkpg_partition part = { .pno = 1 };
+	struct blkpg_partition part = { .pno = pno };
 	struct blkpg_ioctl_arg arg = { .op = BLKPG_DEL_PARTITION,
 				       .datalen = sizeof(part), .data = &part };
 
@@ -1096,7 +1098,7 @@ TEST_F(escape, mounted_loop_device_ioctls)
 	 * on the whole disk, which the mount holds.  Opening the partition
 	 * for writing is refused as well.
 	 */
-	err = add_partition(lfd, dev, part);
+	err = add_partition(lfd, dev, part, 1, 0, 1 << 20);
 	EXPECT_EQ(0, err)
 	{
 		TH_LOG("partition: %s", strerror(err));
@@ -1118,7 +1120,7 @@ TEST_F(escape, mounted_loop_device_ioctls)
 		EXPECT_EQ(EPERM, contained_run(variant, &open_part));
 		check_counted(_metadata, self, 1, 0);
 		EXPECT_EQ(0, stat(probe, &st));
-		del_partition(lfd, part);
+		del_partition(lfd, part, 1);
 		snprintf(j.path, sizeof(j.path), "%s", dev);
 	}
 	/* Reading the status stays allowed, and so does the host. */
@@ -1129,6 +1131,84 @@ TEST_F(escape, mounted_loop_device_ioctls)
 	check_counted(_metadata, self, 0, 0);
 	loop_disk_gone(mnt, lfd, img);
 	unlink(other);
+}
+
+/*
+ * A disk shared out by partitions: one is mounted, the other is free.
+ * The mounted one, and the whole disk that spans it, may not be opened
+ * for writing by a contained task; the free one may (a storage pod's
+ * raw partition).
+ */
+TEST_F(escape, partition_beside_mounted_one)
+{
+	char img[] = WORK "/parts.img", mnt[] = WORK "/parts";
+	char p1[] = "/dev/bulwark-parts-p1", p2[] = "/dev/bulwark-parts-p2";
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+	char dev[64], cmd[256], probe[PATH_MAX];
+	struct stat st;
+	int lfd, fd;
+
+	fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 8 << 20));
+	close(fd);
+	lfd = loop_attach(img, dev, sizeof(dev));
+	if (lfd < 0)
+		SKIP(return, "no loop device: %s", strerror(errno));
+	ASSERT_EQ(0, add_partition(lfd, dev, p1, 1, 1 << 20, 3 << 20));
+	ASSERT_EQ(0, add_partition(lfd, dev, p2, 2, 4 << 20, 3 << 20));
+	snprintf(cmd, sizeof(cmd), "mke2fs -q -F %s >/dev/null 2>&1", p1);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_TRUE(!mkdir(mnt, 0755) || errno == EEXIST);
+	ASSERT_EQ(0, mount(p1, mnt, "ext2", 0, NULL));
+
+	snprintf(j.path, sizeof(j.path), "%s", p2);
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+	snprintf(j.path, sizeof(j.path), "%s", p1);
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	snprintf(j.path, sizeof(j.path), "%s", dev);
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	/* The mounted filesystem is untouched. */
+	snprintf(probe, sizeof(probe), "%s/lost+found", mnt);
+	EXPECT_EQ(0, stat(probe, &st));
+
+	EXPECT_EQ(0, umount2(mnt, 0));
+	rmdir(mnt);
+	del_partition(lfd, p2, 2);
+	del_partition(lfd, p1, 1);
+	ioctl(lfd, LOOP_CLR_FD, 0);
+	close(lfd);
+	unlink(img);
+}
+
+/*
+ * device-mapper's control device takes its ioctls (a new table for a
+ * held device, or a device over a held disk's sectors) through any
+ * descriptor: no contained task may open it, even read-only.
+ */
+TEST_F(escape, dm_control)
+{
+	static const int modes[] = { O_RDONLY, O_WRONLY, O_RDWR };
+	struct job j = { .fn = op_open };
+	size_t i;
+
+	if (system("modprobe dm_mod >/dev/null 2>&1") ||
+	    access("/dev/mapper/control", F_OK))
+		SKIP(return, "no /dev/mapper/control");
+	snprintf(j.path, sizeof(j.path), "/dev/mapper/control");
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		j.flags = modes[i];
+		EXPECT_EQ(EPERM, contained_run(variant, &j))
+		{
+			TH_LOG("open flags 0%o", modes[i]);
+		}
+		check_counted(_metadata, self, 1, 0);
+		EXPECT_EQ(0, as_host(&j));
+		check_counted(_metadata, self, 0, 0);
+	}
 }
 
 TEST_F(escape, dev_mem_and_port)
