@@ -205,14 +205,19 @@ static bool marked(const struct inode *inode)
 	struct drift_mark *m;
 	bool found = false;
 
-	rcu_read_lock();
+	/*
+	 * With preemption off: cheaper than rcu_read_lock() where that is
+	 * a call (PREEMPT_RCU), for every contained open for writing; the
+	 * grace period of kfree_rcu() waits for it too.
+	 */
+	rcu_read_lock_sched_notrace();
 	hlist_for_each_entry_rcu(m, bucket(dev, inode->i_ino), node) {
 		if (m->ino == inode->i_ino && m->dev == dev) {
 			found = true;
 			break;
 		}
 	}
-	rcu_read_unlock();
+	rcu_read_unlock_sched_notrace();
 	return found;
 }
 

@@ -189,13 +189,22 @@ static bool want_escape(struct bulwark_ftrace_regs *fregs)
 
 /*
  * As want_keys(), for an open that may change the file: few opens do,
- * and fewer of a file that a rule may protect; and as want_escape(),
- * for an open for writing of a device or of a kernel or cgroup file.
+ * and fewer of a file that a rule may protect; as want_escape(), for an
+ * open for writing of a device or of a kernel or cgroup file (or any
+ * open of device-mapper's control device); and the drift rule's marks.
  */
 static bool want_file_open(struct bulwark_ftrace_regs *fregs)
 {
 	const struct file *file = (void *)bulwark_fregs_arg(fregs, 0);
+	bool keys = bulwark_keys_open_modifies(file);
+	int c;
 
+	if (!(file->f_mode & FMODE_WRITE) && !keys)
+		return bulwark_escape_open_concerns(file) && want_escape(fregs);
+	/* The three rules follow one scope (above): one verdict serves. */
+	c = bulwark_current_contained_cached(DRIFT_SCOPE);
+	if (!c)
+		return false;
 	/*
 	 * The drift rule remembers what contained tasks open to write, new
 	 * files too, whatever its mode.  A task known to be contained has
@@ -205,17 +214,16 @@ static bool want_file_open(struct bulwark_ftrace_regs *fregs)
 	 * allocate, every such open is left to the handler.
 	 */
 	if (file->f_mode & FMODE_WRITE) {
-		int c = bulwark_current_contained_cached(DRIFT_SCOPE);
-
-		if (c < 0 || (c > 0 && IS_ENABLED(CONFIG_PREEMPT_RT)))
+		if (c < 0 || IS_ENABLED(CONFIG_PREEMPT_RT))
 			return true;
-		if (c > 0)
-			bulwark_drift_written((struct file *)file, GFP_ATOMIC);
+		bulwark_drift_written((struct file *)file, GFP_ATOMIC);
 	}
-	if (bulwark_keys_open_modifies(file) && want_keys(fregs) &&
+	if (keys && (READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF ||
+		     READ_ONCE(bulwark_persist_mode) != BULWARK_MODE_OFF) &&
 	    bulwark_keys_want_dentry(file->f_path.dentry))
 		return true;
-	return bulwark_escape_open_concerns(file) && want_escape(fregs);
+	return READ_ONCE(bulwark_escape_mode) != BULWARK_MODE_OFF &&
+	       bulwark_escape_open_concerns(file);
 }
 
 /* A rename: the keys or persist rule's, or a cgroup's (escape). */
