@@ -173,6 +173,8 @@ static struct overflowed overflow[MAX_OVERFLOWED];
  */
 static time64_t overflow_all;
 static bool overflow_any;
+/* The table was full, or memory short, once: said in the log. */
+static bool full_warned;
 
 /*
  * Being unmounted for good: its last active reference is gone.  tmpfs
@@ -255,8 +257,9 @@ static void overflowed_locked(const struct super_block *sb, time64_t since)
 /* Called with drift_lock held: the table is full, or memory short. */
 static void cannot_remember_locked(const struct super_block *sb)
 {
-	if (!READ_ONCE(overflow_any))
+	if (!full_warned)
 		pr_warn("drift: cannot remember more files written by containers; on their filesystem, every file changed from now on counts as drifted\n");
+	full_warned = true;
 	overflowed_locked(sb, coarse_seconds());
 }
 
