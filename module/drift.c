@@ -339,6 +339,29 @@ static bool memfd_sealed(const struct inode *inode)
 }
 
 /**
+ * bulwark_drift_to_mark - would a contained task's open add a mark?
+ * @file: the file being opened
+ *
+ * Lock-free, allocates nothing: any context.
+ *
+ * Return: true for an open for writing of a regular file that may run
+ * and is not marked yet.
+ */
+bool bulwark_drift_to_mark(const struct file *file)
+{
+	const struct inode *inode = file_inode(file);
+
+	/*
+	 * An overlay file: its upper inode, which holds the data, is
+	 * opened for the task and comes here itself.
+	 */
+	return (file->f_mode & FMODE_WRITE) && S_ISREG(inode->i_mode) &&
+	       inode->i_sb->s_magic != OVERLAYFS_SUPER_MAGIC &&
+	       !(inode->i_sb->s_iflags & SB_I_NOEXEC) &&
+	       !bulwark_drift_memfd(inode) && !marked(inode);
+}
+
+/**
  * bulwark_drift_written - remember a file a contained task opens to write
  * @file: the file being opened, or just opened
  * @gfp: GFP_KERNEL, or GFP_ATOMIC from the ftrace callback
@@ -352,14 +375,7 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 	struct drift_mark *m;
 	struct hlist_head *head;
 
-	/*
-	 * An overlay file: its upper inode, which holds the data, is
-	 * opened for the task and comes here itself.
-	 */
-	if (!(file->f_mode & FMODE_WRITE) || !S_ISREG(inode->i_mode) ||
-	    inode->i_sb->s_magic == OVERLAYFS_SUPER_MAGIC ||
-	    (inode->i_sb->s_iflags & SB_I_NOEXEC) ||
-	    bulwark_drift_memfd(inode) || marked(inode))
+	if (!bulwark_drift_to_mark(file))
 		return;
 
 	m = kmalloc(sizeof(*m), gfp | __GFP_NOWARN);
@@ -648,6 +664,28 @@ static bool drifted_file(const struct inode *inode)
  * Whether @a and @b hold the same @size bytes.  Killable; a read error
  * is a difference.
  */
+/*
+ * Whether @a and @b, 8-byte aligned, hold the same @n bytes.  Word by
+ * word: memcmp() compares byte by byte before v5.14, and a container
+ * start compares a runtime's whole program (bulwark_drift_clone_of()).
+ */
+static bool same_bytes(const void *a, const void *b, size_t n)
+{
+	const u64 *x = a, *y = b;
+	size_t i, words = n / sizeof(u64);
+
+	for (i = 0; i + 4 <= words; i += 4) {
+		if ((x[i] ^ y[i]) | (x[i + 1] ^ y[i + 1]) |
+		    (x[i + 2] ^ y[i + 2]) | (x[i + 3] ^ y[i + 3]))
+			return false;
+	}
+	for (; i < words; i++) {
+		if (x[i] != y[i])
+			return false;
+	}
+	return !memcmp(x + words, y + words, n % sizeof(u64));
+}
+
 static bool same_content(struct file *a, struct file *b, loff_t size)
 {
 	loff_t pa = 0, pb = 0;
@@ -663,7 +701,7 @@ static bool same_content(struct file *a, struct file *b, loff_t size)
 		ssize_t na = kernel_read(a, ba, want, &pa);
 		ssize_t nb = kernel_read(b, bb, want, &pb);
 
-		same = na == want && nb == want && !memcmp(ba, bb, want) &&
+		same = na == want && nb == want && same_bytes(ba, bb, want) &&
 		       !fatal_signal_pending(current);
 		cond_resched();
 	}

@@ -14,6 +14,7 @@
 #define BULWARK_DRIFT_MAX_MARKS BIT(17)
 
 bool bulwark_drift_memfd(const struct inode *inode);
+bool bulwark_drift_to_mark(const struct file *file);
 void bulwark_drift_written(struct file *file, gfp_t gfp);
 struct file *bulwark_drift_clone_of(struct file *file);
 int bulwark_drift_check(struct file *file, const char *op, bool clone);

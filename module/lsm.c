@@ -211,12 +211,15 @@ static bool want_file_open(struct bulwark_ftrace_regs *fregs)
 	 * its file remembered here, before the open, which costs far less
 	 * than a redirect; one whose cgroups have no verdict cached yet is
 	 * left to the handler.  On PREEMPT_RT, where this callback may not
-	 * allocate, every such open is left to the handler.
+	 * allocate, an open that must add a mark is left to the handler.
 	 */
 	if (file->f_mode & FMODE_WRITE) {
-		if (c < 0 || IS_ENABLED(CONFIG_PREEMPT_RT))
+		if (c < 0)
 			return true;
-		bulwark_drift_written((struct file *)file, GFP_ATOMIC);
+		if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+			bulwark_drift_written((struct file *)file, GFP_ATOMIC);
+		else if (bulwark_drift_to_mark(file))
+			return true;
 	}
 	if (keys && (READ_ONCE(bulwark_keys_mode) != BULWARK_MODE_OFF ||
 		     READ_ONCE(bulwark_persist_mode) != BULWARK_MODE_OFF) &&
