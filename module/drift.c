@@ -450,7 +450,8 @@ void bulwark_drift_inode_gone(struct inode *inode)
 	hlist_for_each_entry(m, bucket(dev, inode->i_ino), node) {
 		if (m->ino == inode->i_ino && m->dev == dev) {
 			/* A filesystem a container mounted is drifted whole. */
-			renumbered = inode->i_nlink && !going_away(sb) &&
+			renumbered = numbered_per_read(sb) &&
+				     inode->i_nlink && !going_away(sb) &&
 				     !container_sb(sb);
 			unmark_locked(m);
 			if (renumbered)
@@ -661,10 +662,6 @@ static bool drifted_file(const struct inode *inode)
 }
 
 /*
- * Whether @a and @b hold the same @size bytes.  Killable; a read error
- * is a difference.
- */
-/*
  * Whether @a and @b, 8-byte aligned, hold the same @n bytes.  Word by
  * word: memcmp() compares byte by byte before v5.14, and a container
  * start compares a runtime's whole program (bulwark_drift_clone_of()).
@@ -686,6 +683,10 @@ static bool same_bytes(const void *a, const void *b, size_t n)
 	return !memcmp(x + words, y + words, n % sizeof(u64));
 }
 
+/*
+ * Whether @a and @b hold the same @size bytes.  Killable; a read error
+ * is a difference.
+ */
 static bool same_content(struct file *a, struct file *b, loff_t size)
 {
 	loff_t pa = 0, pb = 0;

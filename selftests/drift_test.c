@@ -76,6 +76,8 @@ struct job {
 	/* OP_OWN_TMPFS: the child's pid on the host, and the handshake. */
 	int host_pid;
 	int ready;
+	/* OP_OWN_TMPFS: mounts from a new user namespace. */
+	bool userns;
 	int go;
 };
 
@@ -157,7 +159,21 @@ static bool wait_flag(int *flag)
 	return false;
 }
 
-/* Mounts a tmpfs on j->path in a new mount namespace, then runs prog. */
+/* Enters a new user namespace, where it is root, as the host's root. */
+static int own_userns(void)
+{
+	if (unshare(CLONE_NEWUSER) ||
+	    write_file("/proc/self/uid_map", 0, "0 0 1", 5) != 5 ||
+	    write_file("/proc/self/setgroups", 0, "deny", 4) != 4 ||
+	    write_file("/proc/self/gid_map", 0, "0 0 1", 5) != 5)
+		return -1;
+	return 0;
+}
+
+/*
+ * Mounts a tmpfs on j->path in a new mount namespace (and user
+ * namespace, with j->userns), then runs prog.
+ */
 static int own_tmpfs(struct job *j)
 {
 	char *const envp[] = { NULL };
@@ -165,7 +181,7 @@ static int own_tmpfs(struct job *j)
 	char *argv[] = { prog, NULL };
 	char self[32];
 
-	if (unshare(CLONE_NEWNS) ||
+	if ((j->userns && own_userns()) || unshare(CLONE_NEWNS) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    (j->src[0] ? mount(j->src, j->path, j->fstype, MS_RDONLY, NULL) :
 			 mount("tmpfs", j->path, "tmpfs", 0, "mode=0755")) ||
@@ -187,10 +203,7 @@ static int own_tmpfs(struct job *j)
  */
 static int userns_mounts(struct job *j)
 {
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) ||
-	    write_file("/proc/self/uid_map", 0, "0 0 1", 5) != 5 ||
-	    write_file("/proc/self/setgroups", 0, "deny", 4) != 4 ||
-	    write_file("/proc/self/gid_map", 0, "0 0 1", 5) != 5 ||
+	if (own_userns() || unshare(CLONE_NEWNS) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return CTX_SETUP_FAILED;
 	for (j->ret = 0; j->ret < USERNS_MOUNTS; j->ret++) {
@@ -739,7 +752,7 @@ TEST_F(drift, dropped_script)
 static int run_own_mount(struct __test_metadata *const _metadata,
 			 FIXTURE_DATA(drift) *self,
 			 const FIXTURE_VARIANT(drift) *variant, const char *dev,
-			 const char *fstype)
+			 const char *fstype, bool userns)
 {
 	char mnt[PATH_MAX], x[PATH_MAX + 64];
 	struct job *j = self->j;
@@ -749,6 +762,7 @@ static int run_own_mount(struct __test_metadata *const _metadata,
 	EXPECT_TRUE(!mkdir(mnt, 0755) || errno == EEXIST);
 	memset(j, 0, sizeof(*j));
 	j->op = OP_OWN_TMPFS;
+	j->userns = userns;
 	strcpy(j->path, mnt);
 	if (dev) {
 		snprintf(j->src, sizeof(j->src), "%s", dev);
@@ -786,9 +800,28 @@ TEST_F(drift, tmpfs_mounted_by_container)
 
 	blocked = counter(_metadata, COUNTER("drift_blocked"));
 	audited = counter(_metadata, COUNTER("drift_audited"));
-	EXPECT_EQ(0, run_own_mount(_metadata, self, variant, NULL, NULL));
+	EXPECT_EQ(0, run_own_mount(_metadata, self, variant, NULL, NULL,
+				   false));
 	EXPECT_EQ(blocked, counter(_metadata, COUNTER("drift_blocked")));
 	EXPECT_EQ(audited, counter(_metadata, COUNTER("drift_audited")));
+}
+
+/*
+ * The same tmpfs mounted from a user namespace (a rootless runtime's):
+ * whoever mounted it is root there, and everything on it is drifted,
+ * the host's program included.
+ */
+TEST_F(drift, tmpfs_mounted_from_user_namespace)
+{
+	unsigned long long blocked, audited;
+	int status;
+
+	usleep(LOG_PACE_US);
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	status = run_own_mount(_metadata, self, variant, NULL, NULL, true);
+	check_outcome(_metadata, variant, status, EXEC_FAILED, blocked,
+		      audited);
 }
 
 /*
@@ -834,7 +867,7 @@ static void check_own_disk(struct __test_metadata *const _metadata,
 	usleep(LOG_PACE_US);
 	blocked = counter(_metadata, COUNTER("drift_blocked"));
 	audited = counter(_metadata, COUNTER("drift_audited"));
-	status = run_own_mount(_metadata, self, variant, dev, fstype);
+	status = run_own_mount(_metadata, self, variant, dev, fstype, false);
 	ioctl(lfd, LOOP_CLR_FD, 0);
 	close(lfd);
 	check_outcome(_metadata, variant, status, EXEC_FAILED, blocked,
