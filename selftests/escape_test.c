@@ -996,7 +996,16 @@ static int add_partition(int lfd, const char *dev, const char *node,
 				       .datalen = sizeof(part), .data = &part };
 	unsigned int major, minor;
 	char path[128], buf[32];
+	int fd;
 
+	/*
+	 * Attaching may leave a partition scan pending (v6.1), run by the
+	 * next open of the whole disk: it would drop what is added here.
+	 * Open it once first, so that the scan runs now.
+	 */
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
 	if (ioctl(lfd, BLKPG, &arg))
 		return errno;
 	snprintf(path, sizeof(path), "/sys/class/block/%sp%d/dev",
