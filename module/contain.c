@@ -161,7 +161,7 @@ static DECLARE_WORK(cache_flush_work, flush_cache);
  * @task runs in a pid or user namespace of its own.  Called under RCU
  * for a task other than the current one.
  */
-static bool in_child_namespace(struct task_struct *task)
+static __always_inline bool in_child_namespace(struct task_struct *task)
 {
 	struct pid *pid;
 
@@ -401,8 +401,11 @@ static bool cset_v2_only(const struct css_set *cset)
 }
 
 /*
- * The current task's verdict as its CPU last found it, or 0.  Under
- * RCU, with the cache @c and the exempt generation @gen in force.
+ * The current task's verdict as its CPU last found it, or 0: the want
+ * tests' common case, inline.  It takes no rcu_read_lock(): preemption
+ * off makes it an RCU reader (every flavour of RCU is one), and the
+ * cache, the exempt list, the css_set and its cgroups are all freed a
+ * grace period after they are let go.
  *
  * The verdict may depend on v1 cgroups, which the key does not hold:
  * it is stored only for a css_set whose controllers were all on v2.
@@ -412,21 +415,23 @@ static bool cset_v2_only(const struct css_set *cset)
  * its controllers on v2 too: one comparison instead of a walk of every
  * controller.
  */
-static u32 fast_lookup(const struct verdict_cache *c, u64 gen)
+static __always_inline u32 fast_lookup(void)
 {
-	const struct css_set *cset = task_css_set(current);
+	const struct verdict_cache *c;
 	const struct fast_verdict *f;
+	const struct css_set *cset;
 	u32 flags = 0;
 
-	if (!c)
-		return 0;
-	preempt_disable();
+	preempt_disable_notrace();
+	c = rcu_dereference_sched(cache);
+	cset = task_css_set(current);
 	f = this_cpu_ptr(&fast_verdict);
-	if (f->flags && f->cset == cset && f->cache == c->seq && f->gen == gen &&
+	if (c && f->flags && f->cset == cset && f->cache == c->seq &&
+	    f->gen == bulwark_exempt_gen_sched() &&
 	    f->serial == cset->dfl_cgrp->self.serial_nr &&
 	    f->dfl_mask == READ_ONCE(cgrp_dfl_root.subsys_mask))
 		flags = f->flags;
-	preempt_enable();
+	preempt_enable_notrace();
 	return flags;
 }
 
@@ -456,31 +461,37 @@ static void fast_store(const struct verdict_cache *c, u64 gen, u32 flags)
 	preempt_enable();
 }
 
-/*
- * The current task's cached verdict (task_cached_verdict()); without
- * @id, first as its CPU last found it.
- */
-static u32 cached_verdict(char *id, size_t len)
+/* cached_verdict() when its CPU has not found the task's yet. */
+static noinline u32 slow_cached_verdict(void)
 {
 	const struct bulwark_exempt *ex;
 	struct verdict_cache *c;
 	u32 flags;
 	u64 gen;
 
-	if (id)
-		return task_cached_verdict(current, id, len);
 	rcu_read_lock();
 	ex = bulwark_exempt_current();
 	gen = ex ? ex->gen : 0;
 	c = rcu_dereference(cache);
-	flags = fast_lookup(c, gen);
-	if (!flags) {
-		flags = task_cached_verdict(current, NULL, 0);
-		if (flags)
-			fast_store(c, gen, flags);
-	}
+	flags = task_cached_verdict(current, NULL, 0);
+	if (flags)
+		fast_store(c, gen, flags);
 	rcu_read_unlock();
 	return flags;
+}
+
+/*
+ * The current task's cached verdict (task_cached_verdict()); without
+ * @id, first as its CPU last found it.
+ */
+static __always_inline u32 cached_verdict(char *id, size_t len)
+{
+	u32 flags;
+
+	if (id)
+		return task_cached_verdict(current, id, len);
+	flags = fast_lookup();
+	return flags ? flags : slow_cached_verdict();
 }
 
 /*
@@ -549,7 +560,8 @@ static u32 current_verdict_atomic(char *id, size_t len)
  * task, with @ask, cached_verdict() or current_verdict(), for the verdict
  * when it is needed.  A verdict of 0 (none cached) counts as contained.
  */
-static bool contained(u32 (*ask)(char *id, size_t len), int max_scope)
+static __always_inline bool contained(u32 (*ask)(char *id, size_t len),
+				      int max_scope)
 {
 	int scope = min(READ_ONCE(bulwark_scope), max_scope);
 	u32 flags;

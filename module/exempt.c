@@ -50,8 +50,11 @@
 /* Most bytes of prefixes on the list, NULs included. */
 #define MAX_TEXT (64 * 1024)
 
-/* The list in force, NULL when empty; see the comment at the top. */
-static struct bulwark_exempt __rcu *exempt_list;
+/*
+ * The list in force, NULL when empty; see the comment at the top.
+ * exempt.h reads it.
+ */
+struct bulwark_exempt __rcu *bulwark_exempt_list;
 /* Generation of the last list published; under bulwark_config_mutex. */
 static u64 exempt_gen;
 
@@ -86,31 +89,6 @@ struct session {
 	 */
 	bool append;
 };
-
-/**
- * bulwark_exempt_current - the exempt list in force
- *
- * The caller holds rcu_read_lock(); the list stays valid until it drops
- * it.
- *
- * Return: the list, or NULL when no prefix is exempt.
- */
-const struct bulwark_exempt *bulwark_exempt_current(void)
-{
-	return rcu_dereference(exempt_list);
-}
-
-/**
- * bulwark_exempt_any - is any prefix exempt?
- *
- * Only tests the pointer: no read-side section of RCU is needed.
- *
- * Return: true when an exempt list is in force.
- */
-bool bulwark_exempt_any(void)
-{
-	return rcu_access_pointer(exempt_list);
-}
 
 /**
  * bulwark_exempt_match - is a cgroup path exempt?
@@ -184,7 +162,7 @@ static int commit(void *priv)
 		err = -EPERM;
 		goto out_unlock;
 	}
-	old = rcu_dereference_protected(exempt_list,
+	old = rcu_dereference_protected(bulwark_exempt_list,
 					lockdep_is_held(&bulwark_config_mutex));
 	if (s->append && old) {
 		old_len = old->len;
@@ -211,7 +189,7 @@ static int commit(void *priv)
 			memcpy(new->text, old->text, old_len);
 		memcpy(new->text + old_len, s->text, s->text_len);
 	}
-	old = rcu_replace_pointer(exempt_list, new,
+	old = rcu_replace_pointer(bulwark_exempt_list, new,
 				  lockdep_is_held(&bulwark_config_mutex));
 	if (old)
 		kvfree_rcu(old, rcu);
@@ -229,7 +207,7 @@ static int exempt_show(struct seq_file *m, void *v)
 	const char *p, *end;
 
 	rcu_read_lock();
-	list = rcu_dereference(exempt_list);
+	list = rcu_dereference(bulwark_exempt_list);
 	if (list) {
 		end = list->text + list->len;
 		for (p = list->text; p < end; p += strlen(p) + 1)
@@ -342,7 +320,7 @@ void bulwark_exempt_free(void)
 {
 	struct bulwark_exempt *list;
 
-	list = rcu_replace_pointer(exempt_list, NULL, true);
+	list = rcu_replace_pointer(bulwark_exempt_list, NULL, true);
 	if (list)
 		kvfree_rcu(list, rcu);
 }

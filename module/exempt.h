@@ -43,8 +43,49 @@ struct bulwark_exempt {
 	char text[];
 };
 
-const struct bulwark_exempt *bulwark_exempt_current(void);
-bool bulwark_exempt_any(void);
+/* The list in force, NULL when empty; exempt.c publishes it. */
+extern struct bulwark_exempt __rcu *bulwark_exempt_list;
+
+/**
+ * bulwark_exempt_current - the exempt list in force
+ *
+ * The caller holds rcu_read_lock(); the list stays valid until it drops
+ * it.
+ *
+ * Return: the list, or NULL when no prefix is exempt.
+ */
+static inline const struct bulwark_exempt *bulwark_exempt_current(void)
+{
+	return rcu_dereference(bulwark_exempt_list);
+}
+
+/**
+ * bulwark_exempt_gen_sched - the generation of the exempt list in force
+ *
+ * For a caller with preemption off, which is an RCU reader too: the
+ * list is freed with kvfree_rcu().
+ *
+ * Return: the list's generation, or 0 when no prefix is exempt.
+ */
+static inline u64 bulwark_exempt_gen_sched(void)
+{
+	const struct bulwark_exempt *ex = rcu_dereference_sched(bulwark_exempt_list);
+
+	return ex ? ex->gen : 0;
+}
+
+/**
+ * bulwark_exempt_any - is any prefix exempt?
+ *
+ * Only tests the pointer: no read-side section of RCU is needed.
+ *
+ * Return: true when an exempt list is in force.
+ */
+static inline bool bulwark_exempt_any(void)
+{
+	return rcu_access_pointer(bulwark_exempt_list);
+}
+
 bool bulwark_exempt_match(const struct bulwark_exempt *list, const char *path,
 			  size_t len);
 int bulwark_exempt_init(void);

@@ -45,6 +45,7 @@
 
 #include "compat.h"
 #include "hook.h"
+#include "lsm.h"
 
 /* Calls redirected to a handler that have not left it yet. */
 static struct percpu_ref inflight;
@@ -113,52 +114,75 @@ void bulwark_hook_leave(void)
 }
 
 /*
- * One ftrace_ops serves every hooked function, so that there is one
- * trampoline and one grace period for them at unload; @ip, the
- * function's __fentry__ site, names the hook: it is the function's
- * start, or follows its ENDBR.
- *
- * The hook's "want" test comes first: it is what turns away the common
- * case (a host task, a rule that is off) at the least cost.  A call that
- * comes from this module is a handler calling the original: it is let
- * through.  Only then is ftrace's recursion lock taken for the redirect.
+ * Redirects a call that @hook's want test kept (hook_ftrace()), unless
+ * it comes from this module: a handler calling the original is let
+ * through.  Only then is ftrace's recursion lock taken.  Out of line, so
+ * that the callback's common case saves no register for it.
  */
-static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *ops,
-				struct bulwark_ftrace_regs *fregs)
+static noinline void notrace hook_redirect(struct bulwark_hook *hook,
+					   unsigned long ip,
+					   unsigned long parent_ip,
+					   struct bulwark_ftrace_regs *fregs)
 {
-	struct bulwark_hook *hook = NULL;
-	size_t i;
 	int bit;
 
-	/*
-	 * The first hook is the most frequent (security_file_open()):
-	 * its want test is called directly, without the indirect call's
-	 * retpoline.
-	 */
-	if (ip - table[0].addr <= BULWARK_ENDBR_SIZE) {
-		if (!bulwark_want_first(fregs))
-			return;
-		hook = &table[0];
-	} else {
-		hook = site_find(ip);
-		for (i = 1; !hook && i < table_len; i++) {
-			if (table[i].module &&
-			    ip - READ_ONCE(table[i].addr) <= BULWARK_ENDBR_SIZE)
-				hook = &table[i];
-		}
-		if (!hook || (hook->want && !hook->want(fregs)))
-			return;
-	}
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
-
 	bit = bulwark_recursion_trylock(ip, parent_ip);
 	if (bit < 0)
 		return;
 	if (percpu_ref_tryget_live(&inflight))
 		bulwark_fregs_set_ip(fregs, (unsigned long)hook->handler);
 	bulwark_recursion_unlock(bit);
+}
+
+/* hook_ftrace() for the first hook, past its inline test. */
+static noinline void notrace hook_first(unsigned long ip,
+					unsigned long parent_ip,
+					struct bulwark_ftrace_regs *fregs)
+{
+	if (bulwark_want_first(fregs))
+		hook_redirect(&table[0], ip, parent_ip, fregs);
+}
+
+/* hook_ftrace() for any hook but the first. */
+static noinline void notrace hook_other(unsigned long ip,
+					unsigned long parent_ip,
+					struct bulwark_ftrace_regs *fregs)
+{
+	struct bulwark_hook *hook = site_find(ip);
+	size_t i;
+
+	for (i = 1; !hook && i < table_len; i++) {
+		if (table[i].module &&
+		    ip - READ_ONCE(table[i].addr) <= BULWARK_ENDBR_SIZE)
+			hook = &table[i];
+	}
+	if (!hook || (hook->want && !hook->want(fregs)))
+		return;
+	hook_redirect(hook, ip, parent_ip, fregs);
+}
+
+/*
+ * One ftrace_ops serves every hooked function, so that there is one
+ * trampoline and one grace period for them at unload; @ip, the
+ * function's __fentry__ site, names the hook: it is the function's
+ * start, or follows its ENDBR.
+ *
+ * The hook's "want" test comes first: it is what turns away the common
+ * case (a host task, a rule that is off) at the least cost.  The first
+ * hook is the most frequent (security_file_open()): the start of its
+ * want test is inline here, the rest is called directly, without an
+ * indirect call's retpoline.
+ */
+static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *ops,
+				struct bulwark_ftrace_regs *fregs)
+{
+	if (ip - table[0].addr > BULWARK_ENDBR_SIZE)
+		hook_other(ip, parent_ip, fregs);
+	else if (bulwark_want_first_quick(fregs))
+		hook_first(ip, parent_ip, fregs);
 }
 
 /*

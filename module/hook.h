@@ -67,7 +67,9 @@ struct bulwark_hook {
 
 /*
  * The want test of the first hook of every table, which the callback
- * calls directly; lsm.c defines it.
+ * calls directly; lsm.c defines it.  The first hook is
+ * security_file_open(), and bulwark_want_first_quick() (lsm.h), inline
+ * in the callback, turns away most opens before it is called.
  */
 bool bulwark_want_first(struct bulwark_ftrace_regs *fregs);
 
