@@ -157,13 +157,27 @@ static bool per_subvolume(const struct super_block *sb)
 #endif
 
 /*
- * FAT and exFAT number an inode as they read it into the cache
- * (iunique()): a file evicted, then read again, has another number.
+ * Filesystems whose files may come back under another number after
+ * they leave the inode cache: FAT and exFAT always, SMB with
+ * "noserverino" (an option the superblock does not show), FUSE whenever
+ * its server numbers files per lookup (libfuse without "use_ino",
+ * gcsfuse).  A mark by number cannot follow their files, nor can it be
+ * dropped in time: eviction starts long before their evict_inode
+ * operation runs, and a lookup meanwhile makes a new inode.  A file a
+ * container writes there drifts the whole filesystem instead, at once.
  */
-static bool numbered_per_read(const struct super_block *sb)
+static bool unstable_numbers(const struct super_block *sb)
 {
-	return sb->s_magic == MSDOS_SUPER_MAGIC ||
-	       sb->s_magic == EXFAT_SUPER_MAGIC;
+	switch (sb->s_magic) {
+	case MSDOS_SUPER_MAGIC:
+	case EXFAT_SUPER_MAGIC:
+	case BULWARK_MAGIC_FUSE:
+	case SMB_SUPER_MAGIC:
+	case BULWARK_MAGIC_SMB2:
+	case BULWARK_MAGIC_CIFS:
+		return true;
+	}
+	return false;
 }
 
 static struct overflowed overflow[MAX_OVERFLOWED];
@@ -338,6 +352,27 @@ static bool memfd_sealed(const struct inode *inode)
 	return READ_ONCE(SHMEM_I((struct inode *)inode)->seals) & F_SEAL_WRITE;
 }
 
+/* Whether every file of @sb counts as drifted already, whatever its age. */
+static bool drifted_whole(const struct super_block *sb)
+{
+	const struct overflowed *o;
+
+	if (container_sb(sb) || READ_ONCE(overflow_all) == 1)
+		return true;
+	o = READ_ONCE(overflow_any) ? overflow_slot(sb) : NULL;
+	return o && !READ_ONCE(o->since);
+}
+
+/* A contained task writes to @sb, where files change numbers. */
+static void drift_whole(const struct super_block *sb)
+{
+	spin_lock(&drift_lock);
+	overflowed_locked(sb, 0);
+	spin_unlock(&drift_lock);
+	pr_warn_ratelimited("drift: a container writes to %s, whose files may come back under other numbers: every file there counts as drifted until it is unmounted\n",
+			    sb->s_id);
+}
+
 /**
  * bulwark_drift_to_mark - would a contained task's open add a mark?
  * @file: the file being opened
@@ -345,7 +380,8 @@ static bool memfd_sealed(const struct inode *inode)
  * Lock-free, allocates nothing: any context.
  *
  * Return: true for an open for writing of a regular file that may run
- * and is not marked yet.
+ * and is not marked yet, or, where files change numbers, of a file of
+ * a filesystem not drifted whole yet.
  */
 bool bulwark_drift_to_mark(const struct file *file)
 {
@@ -355,10 +391,14 @@ bool bulwark_drift_to_mark(const struct file *file)
 	 * An overlay file: its upper inode, which holds the data, is
 	 * opened for the task and comes here itself.
 	 */
-	return (file->f_mode & FMODE_WRITE) && S_ISREG(inode->i_mode) &&
-	       inode->i_sb->s_magic != OVERLAYFS_SUPER_MAGIC &&
-	       !(inode->i_sb->s_iflags & SB_I_NOEXEC) &&
-	       !bulwark_drift_memfd(inode) && !marked(inode);
+	if (!(file->f_mode & FMODE_WRITE) || !S_ISREG(inode->i_mode) ||
+	    inode->i_sb->s_magic == OVERLAYFS_SUPER_MAGIC ||
+	    (inode->i_sb->s_iflags & SB_I_NOEXEC) ||
+	    bulwark_drift_memfd(inode))
+		return false;
+	if (unlikely(unstable_numbers(inode->i_sb)))
+		return !drifted_whole(inode->i_sb);
+	return !marked(inode);
 }
 
 /**
@@ -377,6 +417,10 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
 
 	if (!bulwark_drift_to_mark(file))
 		return;
+	if (unlikely(unstable_numbers(inode->i_sb))) {
+		drift_whole(inode->i_sb);
+		return;
+	}
 
 	m = kmalloc(sizeof(*m), gfp | __GFP_NOWARN);
 	if (!m) {
@@ -410,8 +454,8 @@ void bulwark_drift_written(struct file *file, gfp_t gfp)
  * @inode: an inode being evicted
  *
  * Cheap, for the ftrace callback: a mark may be held for it, and it is
- * gone for good (no link left, or its filesystem is being unmounted), or
- * its number goes with it (FAT, exFAT).  Never on btrfs, where a
+ * gone for good (no link left, or its filesystem is being unmounted).
+ * Never on btrfs, where a
  * snapshot's copy may keep a deleted file's number: its marks go when
  * it is unmounted (bulwark_drift_sb_kill()).
  *
@@ -422,7 +466,7 @@ bool bulwark_drift_want_inode_gone(const struct inode *inode)
 	const struct super_block *sb = inode->i_sb;
 
 	return READ_ONCE(nmarks) && S_ISREG(inode->i_mode) &&
-	       (!inode->i_nlink || going_away(sb) || numbered_per_read(sb)) &&
+	       (!inode->i_nlink || going_away(sb)) &&
 	       !per_subvolume(sb) && !bulwark_drift_memfd(inode) &&
 	       !hlist_empty(bucket(sb->s_dev, inode->i_ino));
 }
@@ -435,50 +479,71 @@ bool bulwark_drift_want_inode_gone(const struct inode *inode)
  * starts, before the inode's number can name another file.  Later, in
  * security_inode_free(), a new file could already have the number and
  * its mark be taken for this one's; nor would sockets and pipes pay for
- * this there.  A FAT or exFAT file that leaves the cache still linked
- * comes back under another number: its whole filesystem counts as
- * drifted from then on, until it is unmounted.
+ * this there.
  */
 void bulwark_drift_inode_gone(struct inode *inode)
 {
-	struct super_block *sb = inode->i_sb;
-	dev_t dev = sb->s_dev;
-	bool renumbered = false;
+	dev_t dev = inode->i_sb->s_dev;
 	struct drift_mark *m;
 
 	spin_lock(&drift_lock);
 	hlist_for_each_entry(m, bucket(dev, inode->i_ino), node) {
 		if (m->ino == inode->i_ino && m->dev == dev) {
-			/* A filesystem a container mounted is drifted whole. */
-			renumbered = numbered_per_read(sb) &&
-				     inode->i_nlink && !going_away(sb) &&
-				     !container_sb(sb);
 			unmark_locked(m);
-			if (renumbered)
-				overflowed_locked(sb, 0);
 			break;
 		}
 	}
 	spin_unlock(&drift_lock);
-	if (renumbered)
-		pr_warn_ratelimited("drift: a file written by a container on %s left the inode cache and will come back under another number: every file there counts as drifted until it is unmounted\n",
-				    sb->s_id);
 }
 
+/* Not in <linux/magic.h>. */
+#ifndef MQUEUE_MAGIC
+#define MQUEUE_MAGIC 0x19800202
+#endif
+#ifndef BINFMTFS_MAGIC
+#define BINFMTFS_MAGIC 0x42494e4d
+#endif
+
 /*
- * A filesystem whose files' content does not come through opens on this
- * host: one on a block device (a disk image on a loop device: its files
- * exist before anything writes them), or of a type that needs one even
- * where its superblock names none (btrfs, on an anonymous device; erofs
- * read straight from an image file), FUSE, or a network filesystem.  A
- * tmpfs, overlayfs, procfs and the like are not: what a container writes
- * there is marked as it writes it, and what the host writes is the
- * host's.
+ * Filesystems whose files' content comes only through opens on this
+ * host: what a container writes there is marked as it writes it, and
+ * what the host writes is the host's.  Any other filesystem a container
+ * mounts may hold files that nothing wrote here: one on a block device
+ * (a disk image on a loop device), of a type that needs one even where
+ * its superblock names none (btrfs, on an anonymous device; erofs read
+ * straight from an image file), on flash (jffs2, UBIFS, which name an
+ * MTD device instead), FUSE, a network filesystem (orangefs is served
+ * by a daemon), or one bulwark does not know: the list names the
+ * filesystems known to hold no such content, and nothing else.
  */
 static bool content_unseen(const struct super_block *sb)
 {
-	return sb->s_bdev || (sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
-	       bulwark_remote_content(sb);
+	if (sb->s_bdev || (sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
+	    bulwark_remote_content(sb))
+		return true;
+	switch (sb->s_magic) {
+	case TMPFS_MAGIC:
+	case RAMFS_MAGIC:
+	case HUGETLBFS_MAGIC:
+	case OVERLAYFS_SUPER_MAGIC:
+	case PROC_SUPER_MAGIC:
+	case SYSFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case DEVPTS_SUPER_MAGIC:
+	case MQUEUE_MAGIC:
+	case BPF_FS_MAGIC:
+	case TRACEFS_MAGIC:
+	case DEBUGFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case BINFMTFS_MAGIC:
+	case PSTOREFS_MAGIC:
+	case EFIVARFS_MAGIC:
+	case NSFS_MAGIC:
+	case AUTOFS_SUPER_MAGIC:
+		return false;
+	}
+	return true;
 }
 
 /* Called with drift_lock held: takes @sb out of @pending, if there. */

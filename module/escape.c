@@ -138,20 +138,13 @@ static bool sysfs_knob(const struct dentry *dentry)
 }
 
 /*
- * What a whole disk's holder is while one of its partitions is claimed
- * (the block layer's bd_may_claim()); 0 if not found, and then any
- * holder of the whole disk holds its partitions too.
- */
-static unsigned long partition_claimed_marker;
-
-/*
- * Whether @bdev is claimed, or the whole disk it is a partition of is:
- * a partition nobody claims, added with BLKPG over the sectors of a
- * filesystem mounted from the whole disk, is held.  A whole disk whose
- * holder is only the mark of a claimed partition does not hold its
- * other partitions (the kernel refuses a partition that would overlap
- * another).  Writing the whole disk is refused then.  Sets *@major to
- * the disk's.
+ * Whether @bdev is claimed, or the whole disk it is a partition of is.
+ * While one of its partitions is claimed, a whole disk's holder is the
+ * block layer's mark of that claim: every partition of a disk in use is
+ * held then.  Not only the one mounted: beside it lie the partition
+ * table, the boot loader's sectors and partitions the host boots from
+ * without keeping them mounted (a BIOS boot partition, an ESP mounted on
+ * demand).  Sets *@major to the disk's.
  */
 static bool claimed(const struct block_device *bdev, unsigned int *major)
 {
@@ -160,15 +153,10 @@ static bool claimed(const struct block_device *bdev, unsigned int *major)
 #else
 	const struct block_device *whole = bdev->bd_contains;
 #endif
-	unsigned long holder;
 
 	*major = bdev->bd_disk->major;
-	if (READ_ONCE(bdev->bd_holder))
-		return true;
-	if (!whole || whole == bdev)
-		return false;
-	holder = (unsigned long)READ_ONCE(whole->bd_holder);
-	return holder && holder != partition_claimed_marker;
+	return READ_ONCE(bdev->bd_holder) ||
+	       (whole && READ_ONCE(whole->bd_holder));
 }
 
 /*
@@ -373,30 +361,41 @@ static int judge_move_open(const struct file *file)
  * @file: the file it is issued on
  * @cmd: the command, for which bulwark_escape_ioctl_concerns() held
  *
- * A loop device's backing file can be swapped (LOOP_CHANGE_FD), its
- * offset or size changed (LOOP_SET_STATUS*, LOOP_SET_CAPACITY), or the
- * device detached, through a descriptor opened read-only: under a
- * filesystem mounted from it, that puts content the container chose in
- * place of the host's, or pulls the disk from under it.  Refused when a
- * filesystem (or anything else) holds the device, as an open for
- * writing would be.  May sleep.
+ * Through a descriptor opened read-only:
+ *
+ * - BLKPG adds, resizes or deletes a disk's partitions: on a disk in
+ *   use, a new partition over the partition table or the boot loader's
+ *   sectors, or a mounted one shrunk.  Refused on a held disk.
+ * - A loop device's backing file can be swapped (LOOP_CHANGE_FD), its
+ *   offset or size changed (LOOP_SET_STATUS*, LOOP_SET_CAPACITY), or
+ *   the device detached: under a filesystem mounted from it, that puts
+ *   content the container chose in place of the host's, or pulls the
+ *   disk from under it.  Refused on a held loop device, as an open for
+ *   writing would be; and on any other block device, whose driver
+ *   (device-mapper) may pass the command on to a loop device it holds
+ *   beneath.
+ *
+ * May sleep.
  *
  * Return: 0 or -EPERM.
  */
 int bulwark_escape_ioctl(const struct file *file, unsigned int cmd)
 {
 	const struct inode *inode = file_inode(file);
-	unsigned int major;
+	unsigned int major = 0;
+	bool held;
 
+	if (!bulwark_escape_ioctl_concerns(cmd) || !S_ISBLK(inode->i_mode))
+		return 0;
 	/*
 	 * By the disk, not the node: the loop driver acts on the whole
 	 * disk for an ioctl on any of its partitions, whose nodes may have
 	 * another major (259) than the loop driver's.
 	 */
-	if (!bulwark_escape_ioctl_concerns(cmd) || !S_ISBLK(inode->i_mode) ||
-	    !bdev_held(inode->i_rdev, &major) || major != LOOP_MAJOR)
-		return 0;
-	return judge_path("rawdev", &file->f_path);
+	held = bdev_held(inode->i_rdev, &major);
+	if (cmd != BLKPG && major && major != LOOP_MAJOR)
+		held = true;
+	return held ? judge_path("rawdev", &file->f_path) : 0;
 }
 
 /**
@@ -437,6 +436,7 @@ int bulwark_escape_open(const struct file *file)
 		return sysfs_knob(dentry) ? judge_path("knob", &file->f_path) :
 					    0;
 	case BINFMTFS_MAGIC:
+	case BULWARK_CONFIGFS_MAGIC:
 		return judge_path("knob", &file->f_path);
 	case CGROUP_SUPER_MAGIC:
 	case CGROUP2_SUPER_MAGIC:
@@ -719,10 +719,6 @@ int bulwark_escape_init(void)
 	const char *release = init_utsname()->release;
 	struct path kernel;
 	char *name;
-
-	partition_claimed_marker = bulwark_find_symbol("bd_may_claim");
-	if (!partition_claimed_marker)
-		pr_warn("escape: a whole disk whose partition is claimed holds its other partitions too\n");
 
 	name = kasprintf(GFP_KERNEL, "/lib/modules/%s/kernel", release);
 	if (!name)

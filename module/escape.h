@@ -6,6 +6,7 @@
 #ifndef _BULWARK_ESCAPE_H
 #define _BULWARK_ESCAPE_H
 
+#include <linux/blkpg.h>
 #include <linux/fs.h>
 #include <linux/kernel_read_file.h>
 #include <linux/magic.h>
@@ -28,6 +29,13 @@ struct task_struct;
 #endif
 
 /*
+ * configfs (fs/configfs/mount.c), where kernel targets are set up: the
+ * NVMe target serves any block device named by its path, which the
+ * kernel opens for it without claiming it and without a hook.
+ */
+#define BULWARK_CONFIGFS_MAGIC 0x62656570
+
+/*
  * /dev/mapper/control: maps any disk's sectors to a new, unheld device,
  * or reloads a held device's table.
  */
@@ -39,7 +47,8 @@ struct task_struct;
  * @file: the file being opened
  *
  * For the want test, in atomic context: an open for writing of a device,
- * or of a file of procfs, sysfs, binfmt_misc or a cgroup filesystem;
+ * or of a file of procfs, sysfs, binfmt_misc, a cgroup filesystem or
+ * configfs;
  * and any open of /dev/mapper/control, whose ioctls need no write
  * access.  The handler looks closer (bulwark_escape_open()).
  *
@@ -59,7 +68,7 @@ static inline bool bulwark_escape_open_concerns(const struct file *file)
 	magic = inode->i_sb->s_magic;
 	return magic == PROC_SUPER_MAGIC || magic == SYSFS_MAGIC ||
 	       magic == BINFMTFS_MAGIC || magic == CGROUP_SUPER_MAGIC ||
-	       magic == CGROUP2_SUPER_MAGIC;
+	       magic == CGROUP2_SUPER_MAGIC || magic == BULWARK_CONFIGFS_MAGIC;
 }
 
 /**
@@ -68,15 +77,17 @@ static inline bool bulwark_escape_open_concerns(const struct file *file)
  *
  * For the want test, in atomic context: a command of the loop driver
  * that changes a device (its backing file, its offset or size, or
- * detaching it), which the handler judges on held loop devices only
- * (bulwark_escape_ioctl()).  Every other command goes through.
+ * detaching it), or BLKPG, which changes a disk's partitions; the
+ * handler judges them on held devices only (bulwark_escape_ioctl()).
+ * Every other command goes through.
  *
  * Return: true when the ioctl may be an escape.
  */
 static inline bool bulwark_escape_ioctl_concerns(unsigned int cmd)
 {
 	/* LOOP_SET_FD (0x4C00) to LOOP_CONFIGURE (0x4C0A), the getters aside. */
-	return cmd >= 0x4C00 && cmd <= 0x4C0A && cmd != 0x4C03 && cmd != 0x4C05;
+	return (cmd >= 0x4C00 && cmd <= 0x4C0A && cmd != 0x4C03 &&
+		cmd != 0x4C05) || cmd == BLKPG;
 }
 
 bool bulwark_escape_read_concerns(enum kernel_read_file_id id);

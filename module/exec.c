@@ -69,11 +69,6 @@
 
 /* Slots in the digest cache: about 400 KiB. */
 #define CACHE_BITS 12
-/* Magic numbers that <uapi/linux/magic.h> lacks before v6.x. */
-#define BULWARK_MAGIC_FUSE 0x65735546
-#define BULWARK_MAGIC_CIFS 0xff534d42
-#define BULWARK_MAGIC_SMB2 0xfe534d42
-#define BULWARK_MAGIC_CEPH 0x00c36400
 
 /* Bytes read from the file at a time while hashing. */
 #define HASH_CHUNK (256 * 1024)

@@ -8,6 +8,12 @@
 
 #include <linux/fs.h>
 
+/* Magic numbers that <uapi/linux/magic.h> lacks before v6.x. */
+#define BULWARK_MAGIC_FUSE 0x65735546
+#define BULWARK_MAGIC_CIFS 0xff534d42
+#define BULWARK_MAGIC_SMB2 0xfe534d42
+#define BULWARK_MAGIC_CEPH 0x00c36400
+
 bool bulwark_remote_content(const struct super_block *sb);
 int bulwark_exec_check(struct file *file, const char *op);
 int bulwark_exec_init(void);

@@ -313,14 +313,10 @@ static void (*orig_ext4_evict_inode)(struct inode *inode);
 static void (*orig_xfs_fs_evict_inode)(struct inode *inode);
 static void (*orig_xfs_fs_destroy_inode)(struct inode *inode);
 static void (*orig_f2fs_evict_inode)(struct inode *inode);
-static void (*orig_fuse_evict_inode)(struct inode *inode);
 static void (*orig_nfs_evict_inode)(struct inode *inode);
 static void (*orig_nfs4_evict_inode)(struct inode *inode);
-static void (*orig_cifs_evict_inode)(struct inode *inode);
 static void (*orig_ceph_evict_inode)(struct inode *inode);
 static void (*orig_v9fs_evict_inode)(struct inode *inode);
-static void (*orig_fat_evict_inode)(struct inode *inode);
-static void (*orig_exfat_evict_inode)(struct inode *inode);
 static void (*orig_ntfs_evict_inode)(struct inode *inode);
 static int (*orig_sb_alloc)(struct super_block *sb);
 static void (*orig_kill_anon_super)(struct super_block *sb);
@@ -435,9 +431,11 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 /*
  * Where an inode number stops naming a file, before it can name another
  * (see bulwark_drift_inode_gone()): as the filesystems that hold the
- * files containers write (tmpfs, ext4, XFS, f2fs; FUSE, NFS, SMB, Ceph,
- * 9p; vfat, exFAT, NTFS) start to evict an inode, before they give its
- * number back.  Not btrfs, whose marks go only at its unmount.  XFS
+ * files containers write (tmpfs, ext4, XFS, f2fs; NFS, Ceph, 9p; NTFS)
+ * start to evict an inode, before they give its number back.  Not
+ * btrfs, whose marks go only at its unmount, nor the filesystems whose
+ * numbers are not stable (FAT, exFAT, FUSE, SMB), which hold no marks:
+ * a container's write drifts them whole.  XFS
  * before 7.x has no evict_inode operation and frees its inodes on disk
  * after destroy_inode.
  */
@@ -454,14 +452,10 @@ EVICT_HANDLER(ext4_evict_inode)
 EVICT_HANDLER(xfs_fs_evict_inode)
 EVICT_HANDLER(xfs_fs_destroy_inode)
 EVICT_HANDLER(f2fs_evict_inode)
-EVICT_HANDLER(fuse_evict_inode)
 EVICT_HANDLER(nfs_evict_inode)
 EVICT_HANDLER(nfs4_evict_inode)
-EVICT_HANDLER(cifs_evict_inode)
 EVICT_HANDLER(ceph_evict_inode)
 EVICT_HANDLER(v9fs_evict_inode)
-EVICT_HANDLER(fat_evict_inode)
-EVICT_HANDLER(exfat_evict_inode)
 EVICT_HANDLER(ntfs_evict_inode)
 
 /* Before the filesystem gives its anonymous device number back. */
@@ -1180,14 +1174,10 @@ static struct bulwark_hook hooks[] = {
 	/* New in v6.18 or so; XFS evicted nothing itself before. */
 	MODULE_HOOK(xfs, xfs_fs_evict_inode, want_inode_gone),
 	MODULE_HOOK(f2fs, f2fs_evict_inode, want_inode_gone),
-	MODULE_HOOK(fuse, fuse_evict_inode, want_inode_gone),
 	MODULE_HOOK(nfs, nfs_evict_inode, want_inode_gone),
 	MODULE_HOOK(nfsv4, nfs4_evict_inode, want_inode_gone),
-	MODULE_HOOK(cifs, cifs_evict_inode, want_inode_gone),
 	MODULE_HOOK(ceph, ceph_evict_inode, want_inode_gone),
 	MODULE_HOOK(9p, v9fs_evict_inode, want_inode_gone),
-	MODULE_HOOK(fat, fat_evict_inode, want_inode_gone),
-	MODULE_HOOK(exfat, exfat_evict_inode, want_inode_gone),
 	MODULE_HOOK(ntfs3, ntfs_evict_inode, want_inode_gone),
 	HOOK(mmap_file, want_mmap_exec),
 	HOOK(file_mprotect, want_mprotect),

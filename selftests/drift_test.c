@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "fuse_server.h"
 
 #define COUNTER(name) SYSFS_DIR "/counters/" name
 #define CGROOT "/sys/fs/cgroup"
@@ -50,6 +51,7 @@ enum op {
 	OP_MPROTECT,	/* mmap(PROT_READ), then mprotect(PROT_EXEC) */
 	OP_SH,		/* execve("/bin/sh", path) */
 	OP_READ,	/* open(O_RDONLY) and read() */
+	OP_OPENW,	/* open(O_WRONLY) and close(): no write */
 	OP_OWN_TMPFS,	/* mounts a tmpfs (or src, fstype) on path, waits, runs path/prog */
 	OP_SETVERSION,	/* FS_IOC_SETVERSION on path, opened read-only */
 	OP_WRITE_KNOB,	/* writes src to drift_mode */
@@ -302,6 +304,12 @@ static int do_job(void *arg)
 		}
 		if (fd >= 0)
 			close(fd);
+		return 0;
+	case OP_OPENW:
+		fd = open(j->path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return CTX_SETUP_FAILED;
+		close(fd);
 		return 0;
 	case OP_OWN_TMPFS:
 		return own_tmpfs(j);
@@ -1153,14 +1161,17 @@ TEST_F(drift, btrfs_snapshot_original_deleted)
 
 /*
  * vfat gives an inode a new number each time it reads it into the
- * cache: a dropped file that leaves the cache and comes back is still
- * drifted (with every file of that filesystem).
+ * cache, and a new inode may be read while the old one is still being
+ * evicted: no mark by number can follow its files.  A file a container
+ * writes there drifts the whole filesystem at once: its own file, after
+ * it left the cache and came back, and a file the host wrote there,
+ * which ran before.
  */
-TEST_F(drift, vfat_file_read_again)
+TEST_F(drift, vfat_written_by_container)
 {
-	char img[PATH_MAX], mnt[PATH_MAX], x[PATH_MAX], cmd[2 * PATH_MAX];
+	char img[PATH_MAX], mnt[PATH_MAX], x[PATH_MAX], h[PATH_MAX];
+	char cmd[2 * PATH_MAX], dev[64];
 	struct stat before, after;
-	char dev[64];
 	int lfd, fd, i;
 
 	if (system("modprobe vfat >/dev/null 2>&1; grep -qw vfat /proc/filesystems"))
@@ -1168,6 +1179,7 @@ TEST_F(drift, vfat_file_read_again)
 	join(img, self->dir, "fat.img");
 	join(mnt, self->dir, "fat");
 	join(x, mnt, "x");
+	join(h, mnt, "h");
 	fd = open(img, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, 16 << 20));
@@ -1180,7 +1192,10 @@ TEST_F(drift, vfat_file_read_again)
 		SKIP(return, "no loop device: %s", strerror(errno));
 	ASSERT_EQ(0, mkdir(mnt, 0755));
 	ASSERT_EQ(0, mount(dev, mnt, "vfat", 0, "fmask=0022"));
+	ASSERT_EQ(0, copy_file(self->helper, h));
+	check_allowed(_metadata, self, variant, true, OP_EXEC, h);
 	drop(_metadata, self, variant, x);
+	check_exec(_metadata, self, variant, OP_EXEC, h, h);
 	ASSERT_EQ(0, stat(x, &before));
 	/*
 	 * Out of the dentry and inode caches, then read again: a cache
@@ -1195,9 +1210,112 @@ TEST_F(drift, vfat_file_read_again)
 		TH_LOG("%s kept inode %llu", x,
 		       (unsigned long long)after.st_ino);
 	check_exec(_metadata, self, variant, OP_EXEC, x, x);
+	/* The host's own runs are not judged. */
+	check_allowed(_metadata, self, variant, false, OP_EXEC, h);
 	EXPECT_EQ(0, umount2(mnt, 0));
 	ioctl(lfd, LOOP_CLR_FD, 0);
 	close(lfd);
+}
+
+/*
+ * A FUSE volume the host mounted and a container may write to, whose
+ * server numbers a file anew at each lookup.  The program it serves
+ * runs in the container until the container opens a file there for
+ * writing; from then on the whole volume is drifted, that file too once
+ * it left the cache and came back under another number.
+ */
+TEST_F(drift, fuse_volume_written_by_container)
+{
+	char mnt[PATH_MAX], victim[PATH_MAX];
+	struct fuse_file f = { .renumber = true };
+	struct stat before, after, st;
+	pid_t server;
+	int fd, status, i;
+
+	system("modprobe -q fuse");
+	if (access("/dev/fuse", R_OK | W_OK))
+		SKIP(return, "no /dev/fuse");
+	ASSERT_EQ(0, stat(self->helper, &st));
+	f.size = st.st_size;
+	f.data = malloc(f.size);
+	ASSERT_NE(NULL, f.data);
+	fd = open(self->helper, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)f.size, read(fd, f.data, f.size));
+	close(fd);
+	join(mnt, self->dir, "fuse");
+	join(victim, mnt, "victim");
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	fd = fuse_mount(mnt, "bulwark-drift");
+	ASSERT_LE(0, fd)
+	{
+		TH_LOG("mount fuse: %s", strerror(errno));
+	}
+	fflush(NULL);
+	server = fork();
+	ASSERT_LE(0, server);
+	if (!server)
+		_exit(fuse_serve(fd, &f));
+	close(fd);
+
+	check_allowed(_metadata, self, variant, true, OP_EXEC, victim);
+	ASSERT_EQ(0, run(self, variant, true, OP_OPENW, victim, NULL));
+	ASSERT_EQ(0, stat(victim, &before));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(2, write_file("/proc/sys/vm/drop_caches", 0, "3\n", 2));
+	ASSERT_EQ(0, stat(victim, &after));
+	EXPECT_NE(before.st_ino, after.st_ino);
+	check_exec(_metadata, self, variant, OP_EXEC, victim, victim);
+	check_allowed(_metadata, self, variant, false, OP_EXEC, victim);
+
+	EXPECT_EQ(0, umount2(mnt, MNT_DETACH));
+	kill(server, SIGKILL);
+	waitpid(server, &status, 0);
+	free(f.data);
+}
+
+/*
+ * jffs2 on a flash device names no block device, and its files were not
+ * written through a mount the container makes: a flash filesystem the
+ * container mounts is drifted whole, like a disk image.
+ */
+TEST_F(drift, flash_image_mounted_by_container)
+{
+	char mnt[PATH_MAX], prog[PATH_MAX], line[256], mtd[32] = "";
+	unsigned long long blocked, audited;
+	int status;
+	FILE *p;
+
+	if (system("modprobe mtdram total_size=4096 erase_size=64 >/dev/null 2>&1 && modprobe jffs2 >/dev/null 2>&1"))
+		SKIP(return, "no mtdram or jffs2 module");
+	p = fopen("/proc/mtd", "r");
+	ASSERT_NE(NULL, p);
+	while (fgets(line, sizeof(line), p))
+		if (strstr(line, "mtdram test device"))
+			sscanf(line, "%31[^:]", mtd);
+	fclose(p);
+	ASSERT_NE(0, mtd[0]);
+	/* The host writes the program there, then lets the flash go. */
+	join(mnt, self->dir, "mnt");
+	join(prog, mnt, "prog");
+	ASSERT_TRUE(!mkdir(mnt, 0755) || errno == EEXIST);
+	ASSERT_EQ(0, mount(mtd, mnt, "jffs2", 0, NULL))
+	{
+		TH_LOG("mount %s: %s", mtd, strerror(errno));
+	}
+	ASSERT_EQ(0, copy_file(self->helper, prog));
+	ASSERT_EQ(0, umount2(mnt, 0));
+
+	usleep(LOG_PACE_US);
+	blocked = counter(_metadata, COUNTER("drift_blocked"));
+	audited = counter(_metadata, COUNTER("drift_audited"));
+	status = run_own_mount(_metadata, self, variant, mtd, "jffs2", false);
+	check_outcome(_metadata, variant, status, EXEC_FAILED, blocked,
+		      audited);
+	if (variant->mode == 2) {
+		EXPECT_EQ(-1, self->j->ret);
+		EXPECT_EQ(EPERM, self->j->err);
+	}
 }
 
 TEST_F(drift, number_reused_after_delete)

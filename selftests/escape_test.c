@@ -39,6 +39,7 @@
 #include <sys/sysmacros.h>
 
 #include "common.h"
+#include "dm_disk.h"
 
 #define COUNTER(name) SYSFS_DIR "/counters/" name
 #define EXEMPT SECURITYFS_DIR "/exempt"
@@ -267,6 +268,27 @@ static int op_loop_ioctl(struct job *j)
 		err = errno;
 	if (bfd >= 0)
 		close(bfd);
+	close(fd);
+	return err;
+}
+
+/*
+ * BLKPG through j->path, opened read-only: j->flags is the operation,
+ * on partition 3, over the disk's first MiB.
+ */
+static int op_blkpg(struct job *j)
+{
+	struct blkpg_partition part = { .start = 0, .length = 1 << 20,
+					.pno = 3 };
+	struct blkpg_ioctl_arg arg = { .op = j->flags,
+				       .datalen = sizeof(part), .data = &part };
+	int fd, err = 0;
+
+	fd = open(j->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (ioctl(fd, BLKPG, &arg))
+		err = errno;
 	close(fd);
 	return err;
 }
@@ -1162,18 +1184,24 @@ TEST_F(escape, mounted_loop_device_ioctls)
 }
 
 /*
- * A disk shared out by partitions: one is mounted, the other is free.
- * The mounted one, and the whole disk that spans it, may not be opened
- * for writing by a contained task; the free one may (a storage pod's
- * raw partition).
+ * A disk shared out by partitions, one of them mounted.  Every partition
+ * of a disk in use is held: beside the mounted one lie the partition
+ * table, the boot loader's sectors and the host's partitions that stay
+ * unmounted (a BIOS boot partition, an ESP).  No contained task may
+ * write any of them, add a partition over the free sectors (BLKPG, on a
+ * read-only descriptor), or reach the loop driver through the free one.
  */
 TEST_F(escape, partition_beside_mounted_one)
 {
 	char img[] = WORK "/parts.img", mnt[] = WORK "/parts";
 	char p1[] = "/dev/bulwark-parts-p1", p2[] = "/dev/bulwark-parts-p2";
-	char dev[64], cmd[256], probe[PATH_MAX];
+	static const unsigned int loop_cmds[] = { LOOP_SET_STATUS64,
+						  LOOP_CLR_FD };
+	char dev[64], cmd[256], probe[PATH_MAX], p3[PATH_MAX];
+	struct job j = { 0 };
 	struct stat st;
 	int lfd, fd;
+	size_t i;
 
 	fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	ASSERT_LE(0, fd);
@@ -1188,13 +1216,46 @@ TEST_F(escape, partition_beside_mounted_one)
 	ASSERT_EQ(0, system(cmd));
 	ASSERT_TRUE(!mkdir(mnt, 0755) || errno == EEXIST);
 	ASSERT_EQ(0, mount(p1, mnt, "ext2", 0, NULL));
+	snprintf(p3, sizeof(p3), "/sys/class/block/%sp3",
+		 strrchr(dev, '/') + 1);
 
-	check_open(_metadata, self, variant, p2, O_WRONLY, 0);
+	check_open(_metadata, self, variant, p2, O_WRONLY, EPERM);
 	check_open(_metadata, self, variant, p1, O_WRONLY, EPERM);
 	check_open(_metadata, self, variant, dev, O_WRONLY, EPERM);
+	/* Reading stays allowed. */
+	check_open(_metadata, self, variant, p2, O_RDONLY, 0);
+
+	j.fn = op_blkpg;
+	snprintf(j.path, sizeof(j.path), "%s", dev);
+	j.flags = BLKPG_ADD_PARTITION;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	EXPECT_NE(0, access(p3, F_OK));
+	j.fn = op_loop_ioctl;
+	snprintf(j.path, sizeof(j.path), "%s", p2);
+	for (i = 0; i < ARRAY_SIZE(loop_cmds); i++) {
+		j.flags = loop_cmds[i];
+		EXPECT_EQ(EPERM, contained_run(variant, &j))
+		{
+			TH_LOG("loop ioctl 0x%x", loop_cmds[i]);
+		}
+		check_counted(_metadata, self, 1, 0);
+		EXPECT_EQ(0, ioctl(lfd, LOOP_GET_STATUS64,
+				   &(struct loop_info64){}));
+	}
 	/* The mounted filesystem is untouched. */
 	snprintf(probe, sizeof(probe), "%s/lost+found", mnt);
 	EXPECT_EQ(0, stat(probe, &st));
+
+	/* The host may add and delete a partition. */
+	j.fn = op_blkpg;
+	snprintf(j.path, sizeof(j.path), "%s", dev);
+	j.flags = BLKPG_ADD_PARTITION;
+	EXPECT_EQ(0, as_host(&j));
+	EXPECT_EQ(0, access(p3, F_OK));
+	j.flags = BLKPG_DEL_PARTITION;
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
 
 	EXPECT_EQ(0, umount2(mnt, 0));
 	rmdir(mnt);
@@ -1203,6 +1264,100 @@ TEST_F(escape, partition_beside_mounted_one)
 	ioctl(lfd, LOOP_CLR_FD, 0);
 	close(lfd);
 	unlink(img);
+}
+
+/*
+ * device-mapper passes an ioctl it does not know on to the device under
+ * a whole-disk linear table: the loop driver's commands, sent to the dm
+ * device, reach the loop device it holds.  Refused; a read of the
+ * status goes through.
+ */
+TEST_F(escape, loop_ioctl_through_device_mapper)
+{
+	static const unsigned int loop_cmds[] = { LOOP_SET_STATUS64,
+						  LOOP_CLR_FD };
+	char dir[] = WORK "/dmfwd", cmd[256], node[64];
+	struct job j = { .fn = op_loop_ioctl };
+	struct loop_info64 info;
+	struct dm_disk disk;
+	const char *why;
+	size_t i;
+	FILE *p;
+	int fd;
+
+	why = dm_disk_unavailable();
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_TRUE(!mkdir(dir, 0755) || errno == EEXIST);
+	ASSERT_EQ(0, dm_disk_make(&disk, dir, "bulwark-dmfwd"))
+	{
+		TH_LOG("%s", disk.err);
+		dm_disk_remove(&disk);
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "dmsetup info -c --noheadings -o blkdevname %s", disk.name);
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(1, fscanf(p, "%40s", node));
+	pclose(p);
+	snprintf(j.path, sizeof(j.path), "/dev/%s", node);
+	for (i = 0; i < ARRAY_SIZE(loop_cmds); i++) {
+		j.flags = loop_cmds[i];
+		EXPECT_EQ(EPERM, contained_run(variant, &j))
+		{
+			TH_LOG("loop ioctl 0x%x on %s", loop_cmds[i], j.path);
+		}
+		check_counted(_metadata, self, 1, 0);
+	}
+	j.flags = LOOP_GET_STATUS64;
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+	/* The loop device keeps its file, and is not set to let it go. */
+	fd = open(disk.loop, O_RDONLY | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	EXPECT_EQ(0, ioctl(fd, LOOP_GET_STATUS64, &info));
+	EXPECT_EQ(0U, info.lo_flags & LO_FLAGS_AUTOCLEAR);
+	close(fd);
+	EXPECT_EQ(0, dm_disk_remove(&disk))
+	{
+		TH_LOG("%s", disk.err);
+	}
+	rmdir(disk.mnt);
+	snprintf(cmd, sizeof(cmd), "%s/img", dir);
+	unlink(cmd);
+	rmdir(dir);
+}
+
+/*
+ * configfs sets up kernel targets: the NVMe target serves the block
+ * device a namespace's device_path names, opened by the kernel without
+ * claiming it.  No contained task may write there.
+ */
+TEST_F(escape, configfs_target)
+{
+	char sub[] = "/sys/kernel/config/nvmet/subsystems/bulwark-test";
+	char ns[PATH_MAX / 2], attr[PATH_MAX];
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+
+	if (system("modprobe nvmet >/dev/null 2>&1"))
+		SKIP(return, "no nvmet module");
+	if (access("/sys/kernel/config/nvmet", F_OK))
+		mount("configfs", "/sys/kernel/config", "configfs", 0, NULL);
+	if (access("/sys/kernel/config/nvmet", F_OK))
+		SKIP(return, "no configfs");
+	ASSERT_TRUE(!mkdir(sub, 0755) || errno == EEXIST);
+	snprintf(ns, sizeof(ns), "%s/namespaces/1", sub);
+	ASSERT_TRUE(!mkdir(ns, 0755) || errno == EEXIST);
+	snprintf(attr, sizeof(attr), "%s/device_path", ns);
+	check_open(_metadata, self, variant, attr, O_WRONLY, EPERM);
+	snprintf(attr, sizeof(attr), "%s/attr_allow_any_host", sub);
+	check_open(_metadata, self, variant, attr, O_WRONLY, EPERM);
+	check_open(_metadata, self, variant, attr, O_RDONLY, 0);
+	snprintf(j.path, sizeof(j.path), "%s", attr);
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+	rmdir(ns);
+	rmdir(sub);
 }
 
 /*

@@ -56,6 +56,11 @@ struct fuse_file {
 	 * @stalled: set (in shared memory) while a read waits.
 	 */
 	int *stalled;
+	/**
+	 * @renumber: each lookup gives the file a new node and inode
+	 * number, as servers that number per lookup do.
+	 */
+	bool renumber;
 };
 
 static int fuse_reply(int fd, __u64 unique, int error, const void *arg,
@@ -122,6 +127,7 @@ static int fuse_read(int fd, const struct fuse_file *f, __u64 unique,
 static int __maybe_unused fuse_serve(int fd, const struct fuse_file *f)
 {
 	static unsigned char in[(128 << 10) + 4096];
+	__u64 next = FUSE_FILE_INO;
 	bool released = false;
 
 	for (;;) {
@@ -148,7 +154,7 @@ static int __maybe_unused fuse_serve(int fd, const struct fuse_file *f)
 		}
 		case FUSE_LOOKUP: {
 			struct fuse_entry_out eo = {
-				.nodeid = FUSE_FILE_INO,
+				.nodeid = f->renumber ? next++ : FUSE_FILE_INO,
 				.generation = 1,
 				.entry_valid = 60,
 				.attr_valid = 60,
@@ -159,7 +165,7 @@ static int __maybe_unused fuse_serve(int fd, const struct fuse_file *f)
 				fuse_reply(fd, h->unique, -ENOENT, NULL, 0);
 				break;
 			}
-			fuse_fill_attr(f, FUSE_FILE_INO, &eo.attr);
+			fuse_fill_attr(f, eo.nodeid, &eo.attr);
 			fuse_reply(fd, h->unique, 0, &eo, sizeof(eo));
 			break;
 		}
