@@ -250,6 +250,70 @@ static inline void *bulwark_krealloc_array(void *p, size_t n, size_t size,
 #endif
 
 /*
+ * Direct calls from a function's __fentry__ site to a trampoline of
+ * this module (hook.c), where the kernel has them
+ * (DYNAMIC_FTRACE_WITH_DIRECT_CALLS, x86-64 only here).  v6.6 ("ftrace:
+ * Rename _ftrace_direct_multi APIs to _ftrace_direct APIs") made the
+ * ftrace_ops-based interface the only one; before, a direct call was
+ * registered on one address.  Both take the function's start, even past
+ * an ENDBR.
+ */
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS) && defined(CONFIG_X86_64)
+#define BULWARK_HAVE_DIRECT_CALLS
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+static inline int bulwark_direct_register(struct ftrace_ops *ops,
+					  unsigned long ip, unsigned long addr)
+{
+	int err = ftrace_set_filter_ip(ops, ip, 0, 0);
+
+	if (err)
+		return err;
+	err = register_ftrace_direct(ops, addr);
+	if (err)
+		ftrace_set_filter_ip(ops, ip, 1, 0);
+	return err;
+}
+
+static inline int bulwark_direct_unregister(struct ftrace_ops *ops,
+					    unsigned long ip,
+					    unsigned long addr)
+{
+	return unregister_ftrace_direct(ops, addr, true);
+}
+#else
+static inline int bulwark_direct_register(struct ftrace_ops *ops,
+					  unsigned long ip, unsigned long addr)
+{
+	return register_ftrace_direct(ip, addr);
+}
+
+static inline int bulwark_direct_unregister(struct ftrace_ops *ops,
+					    unsigned long ip,
+					    unsigned long addr)
+{
+	return unregister_ftrace_direct(ip, addr);
+}
+#endif
+
+/*
+ * What a direct trampoline must do at its start and end: v5.18 ("x86/ibt:
+ * Base IBT bits") added ASM_ENDBR, v6.2 ("x86/ftrace: Make it call depth
+ * tracking aware") CALL_DEPTH_ACCOUNT; ASM_RET is the return thunk's.
+ */
+#include <asm/linkage.h>
+#include <asm/nospec-branch.h>
+#if KERNEL_VERSION(5, 18, 0) <= LINUX_VERSION_CODE
+#include <asm/ibt.h>
+#endif
+#ifndef ASM_ENDBR
+#define ASM_ENDBR
+#endif
+#ifndef CALL_DEPTH_ACCOUNT
+#define CALL_DEPTH_ACCOUNT ""
+#endif
+#endif /* CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS && CONFIG_X86_64 */
+
+/*
  * Opening a block device by number: blkdev_get_by_dev() returned the
  * block_device until v6.8; v6.9 replaced it with bdev_file_open_by_dev(),
  * which returns a struct file ("block: remove bdev_handle completely").

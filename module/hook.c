@@ -21,6 +21,17 @@
  * with kprobes, for the same reason: kallsyms_lookup_name() is neither
  * exported nor safe to call indirectly.
  *
+ * Direct calls: the most frequent hooks of all pay for ftrace's
+ * trampoline, which saves and restores the argument registers and calls
+ * the callback, on every call, a host task's included.  Where the
+ * kernel has direct calls, such a hook instead names a trampoline of
+ * this module, which the function's __fentry__ site calls itself.  The
+ * trampoline starts with its hook's cheapest test, in a few
+ * instructions; a call it keeps goes through bulwark_hook_direct(),
+ * and is redirected by writing the handler's address over the return
+ * address to the function's body.  The handler then returns straight
+ * to the function's caller, as with IPMODIFY.
+ *
  * Lifetime: a call is "in flight" from the moment the callback decides
  * to redirect it until its handler calls bulwark_hook_leave().  A
  * percpu_ref counts those calls.  Removal kills the ref, so that no new
@@ -136,6 +147,26 @@ static noinline void notrace hook_redirect(struct bulwark_hook *hook,
 	bulwark_recursion_unlock(bit);
 }
 
+/**
+ * bulwark_hook_direct - redirect a call kept by a direct trampoline
+ * @hook: the trampoline's hook
+ * @parent_ip: the address the function returns to
+ *
+ * What hook_redirect() does for the ftrace callback: a handler calling
+ * the original is let through.  Preemptible context.
+ *
+ * Return: the handler's address, for the trampoline to return to in
+ * place of the function's body, or 0 to run the original.
+ */
+unsigned long notrace bulwark_hook_direct(struct bulwark_hook *hook,
+					  unsigned long parent_ip)
+{
+	if (within_module(parent_ip, THIS_MODULE) ||
+	    !percpu_ref_tryget_live(&inflight))
+		return 0;
+	return (unsigned long)hook->handler;
+}
+
 /* hook_ftrace() for the first hook, past its inline test. */
 static noinline void notrace hook_first(unsigned long ip,
 					unsigned long parent_ip,
@@ -217,6 +248,94 @@ static struct ftrace_ops gate_ops = {
 	.func = gate_ftrace,
 	.flags = BULWARK_FTRACE_OPS_FLAGS,
 };
+
+#ifdef BULWARK_HAVE_DIRECT_CALLS
+/* The hooks served by direct calls, and an ftrace_ops for each. */
+#define MAX_DIRECT 2
+static struct bulwark_hook *direct_hooks[MAX_DIRECT];
+static struct ftrace_ops direct_ops[MAX_DIRECT];
+static size_t direct_len;
+#endif
+
+/* Whether @hook is served by a direct call on this kernel. */
+static bool is_direct(const struct bulwark_hook *hook)
+{
+#ifdef BULWARK_HAVE_DIRECT_CALLS
+	return hook->direct;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Start the direct calls of a table, all or none.  After the gates and
+ * the other hooks: a handler is entered once its direct call is.  A
+ * function that another direct call holds (a BPF trampoline, which can
+ * share a function with an IPMODIFY ops but not with a second direct
+ * call) is served by the callback instead, as every other hook: its
+ * site is in @sites already.
+ */
+static int direct_register(struct bulwark_hook *hooks, size_t count)
+{
+#ifdef BULWARK_HAVE_DIRECT_CALLS
+	size_t i;
+	int err;
+
+	for (i = 0; i < count; i++) {
+		if (!is_direct(&hooks[i]) || !hooks[i].addr)
+			continue;
+		if (WARN_ON_ONCE(direct_len == MAX_DIRECT || hooks[i].module)) {
+			err = -E2BIG;
+			goto out;
+		}
+		err = bulwark_direct_register(&direct_ops[direct_len],
+					      hooks[i].addr,
+					      (unsigned long)hooks[i].direct);
+		if (!err) {
+			direct_hooks[direct_len++] = &hooks[i];
+			continue;
+		}
+		pr_info("%s: no direct call (error %d), hooked as the others\n",
+			hooks[i].name, err);
+		err = ftrace_set_filter_ip(&hook_ops, hooks[i].addr, 0, 0);
+		if (err) {
+			pr_err("cannot hook %s: error %d%s\n", hooks[i].name,
+			       err, err == -EBUSY ?
+			       " (another IPMODIFY user, such as a livepatch, owns it)" :
+			       "");
+			goto out;
+		}
+	}
+	return 0;
+out:
+	while (direct_len--)
+		bulwark_direct_unregister(&direct_ops[direct_len],
+					  direct_hooks[direct_len]->addr,
+					  (unsigned long)direct_hooks[direct_len]->direct);
+	direct_len = 0;
+	return err;
+#else
+	return 0;
+#endif
+}
+
+/* Stop the direct calls; their tails are left to the caller. */
+static void direct_unregister(void)
+{
+#ifdef BULWARK_HAVE_DIRECT_CALLS
+	int err;
+
+	while (direct_len--) {
+		err = bulwark_direct_unregister(&direct_ops[direct_len],
+						direct_hooks[direct_len]->addr,
+						(unsigned long)direct_hooks[direct_len]->direct);
+		if (WARN_ON_ONCE(err))
+			pr_err("cannot unregister the direct call of %s: error %d\n",
+			       direct_hooks[direct_len]->name, err);
+	}
+	direct_len = 0;
+#endif
+}
 
 /*
  * Gates: distinct bodies (ICF must not merge them), never run while the
@@ -306,6 +425,8 @@ static int resolve(struct bulwark_hook *hook, size_t index)
 		pr_err("cannot hook %s: symbol not found\n", hook->name);
 		return -ENOENT;
 	}
+	if (is_direct(hook))
+		return 0;
 	err = ftrace_set_filter_ip(&hook_ops, hook->addr, 0, 0);
 	if (err)
 		pr_err("cannot hook %s: ftrace_set_filter_ip error %d\n",
@@ -499,9 +620,21 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 		diagnose(hooks, count, err);
 		goto out_unregister_gates;
 	}
+	err = direct_register(hooks, count);
+	if (err)
+		goto out_unregister_hooks;
 	mutex_unlock(&modules_lock);
 	return 0;
 
+out_unregister_hooks:
+	/* Handlers may have been entered: as bulwark_hooks_remove(). */
+	mutex_unlock(&modules_lock);
+	drain();
+	mutex_lock(&modules_lock);
+	unregister_ftrace_function(&hook_ops);
+	unregister_ftrace_function(&gate_ops);
+	synchronize_rcu_tasks();
+	goto out_free_filters;
 out_unregister_gates:
 	unregister_ftrace_function(&gate_ops);
 out_free_filters:
@@ -536,6 +669,7 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 	 */
 	drain();
 	mutex_lock(&modules_lock);
+	direct_unregister();
 	err = unregister_ftrace_function(&hook_ops);
 	if (!WARN_ON_ONCE(err))
 		err = unregister_ftrace_function(&gate_ops);
@@ -543,7 +677,10 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count)
 		pr_err("cannot unregister the ftrace hooks: error %d\n", err);
 	free_filters(&hook_ops, hooks, count, false);
 	free_filters(&gate_ops, hooks, count, true);
-	/* The tails of the handlers, after bulwark_hook_leave(). */
+	/*
+	 * The tails of the handlers, after bulwark_hook_leave(), and of
+	 * the direct trampolines.
+	 */
 	synchronize_rcu_tasks();
 	percpu_ref_exit(&inflight);
 	table = NULL;

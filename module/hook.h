@@ -41,6 +41,13 @@ struct bulwark_hook {
 	 */
 	bool (*want)(struct bulwark_ftrace_regs *fregs);
 	/**
+	 * @direct: where the kernel has direct calls, a trampoline of this
+	 * module that the function's __fentry__ site calls instead of
+	 * ftrace's own trampoline and @want (see hook.c); NULL for a hook
+	 * served by the ftrace callback.  Not for a function of a module.
+	 */
+	void *direct;
+	/**
 	 * @optional: the function does not exist on every supported
 	 * kernel; its absence is not an error.
 	 */
@@ -76,6 +83,8 @@ bool bulwark_want_first(struct bulwark_ftrace_regs *fregs);
 int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count);
 void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count);
 void bulwark_hook_leave(void);
+unsigned long bulwark_hook_direct(struct bulwark_hook *hook,
+				  unsigned long parent_ip);
 unsigned long bulwark_find_symbol(const char *name);
 
 #endif /* _BULWARK_HOOK_H */

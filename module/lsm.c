@@ -428,6 +428,67 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 	return ret;
 }
 
+#ifdef BULWARK_HAVE_DIRECT_CALLS
+static struct bulwark_hook *mprotect_hook;
+
+/*
+ * want_mprotect() past its first test, for the direct trampoline below;
+ * @parent_ip is where security_file_mprotect() returns to.  Preemptible:
+ * want_bprm() needs no more (the cached verdict disables preemption
+ * itself).
+ *
+ * Return: where the trampoline returns to instead of the function's
+ * body (the handler), or 0.
+ */
+__visible notrace unsigned long
+bulwark_mprotect_want(struct vm_area_struct *vma, unsigned long reqprot,
+		      unsigned long prot, unsigned long parent_ip)
+{
+	if (!vma->vm_file || (vma->vm_flags & VM_EXEC) || !want_bprm(NULL))
+		return 0;
+	return bulwark_hook_direct(mprotect_hook, parent_ip);
+}
+
+/*
+ * security_file_mprotect()'s __fentry__ site calls this directly (see
+ * hook.c): the function's arguments are in %rdi, %rsi and %rdx, the
+ * address of its body is on top of the stack and its caller's return
+ * address under it.  A protection without PROT_EXEC (the effective one:
+ * READ_IMPLIES_EXEC is applied already) returns to the body at once;
+ * any other keeps the arguments, asks bulwark_mprotect_want() and, if
+ * told, returns to the handler instead.
+ */
+asm(".pushsection .text, \"ax\", @progbits\n"
+	".globl bulwark_mprotect_direct\n"
+	".type bulwark_mprotect_direct, @function\n"
+	"bulwark_mprotect_direct:\n\t"
+	ASM_ENDBR
+	CALL_DEPTH_ACCOUNT
+	"testb $" __stringify(PROT_EXEC) ", %dl\n\t"
+	"jnz 1f\n\t"
+	ASM_RET
+	"1:\n\t"
+	"pushq %rdi\n\t"
+	"pushq %rsi\n\t"
+	"pushq %rdx\n\t"
+	"movq 32(%rsp), %rcx\n\t"
+	"call bulwark_mprotect_want\n\t"
+	"popq %rdx\n\t"
+	"popq %rsi\n\t"
+	"popq %rdi\n\t"
+	"testq %rax, %rax\n\t"
+	"jz 2f\n\t"
+	"movq %rax, (%rsp)\n"
+	"2:\n\t"
+	ASM_RET
+	".size bulwark_mprotect_direct, .-bulwark_mprotect_direct\n"
+	".popsection\n");
+
+#define MPROTECT_DIRECT bulwark_mprotect_direct
+#else
+#define MPROTECT_DIRECT NULL
+#endif
+
 /*
  * Where an inode number stops naming a file, before it can name another
  * (see bulwark_drift_inode_gone()): as the filesystems that hold the
@@ -1180,7 +1241,14 @@ static struct bulwark_hook hooks[] = {
 	MODULE_HOOK(9p, v9fs_evict_inode, want_inode_gone),
 	MODULE_HOOK(ntfs3, ntfs_evict_inode, want_inode_gone),
 	HOOK(mmap_file, want_mmap_exec),
-	HOOK(file_mprotect, want_mprotect),
+	/* The want test of a direct call is its trampoline's. */
+	{
+		.name = "security_file_mprotect",
+		.handler = hook_file_mprotect,
+		.orig = (void **)&orig_file_mprotect,
+		.want = want_mprotect,
+		.direct = MPROTECT_DIRECT,
+	},
 	/* Absent without CONFIG_SHMEM. */
 	OPTIONAL_RAW_HOOK(shmem_evict_inode, want_inode_gone),
 	HOOK(unix_stream_connect, want_escape_connect),
@@ -1243,6 +1311,13 @@ static struct bulwark_hook hooks[] = {
  */
 int bulwark_lsm_init(void)
 {
+#ifdef BULWARK_HAVE_DIRECT_CALLS
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (hooks[i].handler == hook_file_mprotect)
+			mprotect_hook = &hooks[i];
+#endif
 	return bulwark_hooks_install(hooks, ARRAY_SIZE(hooks));
 }
 

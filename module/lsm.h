@@ -33,6 +33,16 @@ bulwark_want_first_quick(struct bulwark_ftrace_regs *fregs)
 	       S_ISCHR(file_inode(file)->i_mode);
 }
 
+#ifdef BULWARK_HAVE_DIRECT_CALLS
+struct vm_area_struct;
+
+/* security_file_mprotect()'s direct trampoline, and what it calls. */
+void bulwark_mprotect_direct(void);
+unsigned long bulwark_mprotect_want(struct vm_area_struct *vma,
+				    unsigned long reqprot, unsigned long prot,
+				    unsigned long parent_ip);
+#endif
+
 int bulwark_lsm_init(void);
 void bulwark_lsm_exit(void);
 

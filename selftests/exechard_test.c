@@ -671,7 +671,13 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-TEST_F_TIMEOUT(fuse, rmmod_while_hash_stalls, MODULE_TIMEOUT)
+/*
+ * A contained task's @op (an exec, or an mprotect(PROT_EXEC), whose
+ * hook is a direct call) stalls in the hash: rmmod fails at once, and
+ * succeeds once the task is done.
+ */
+static void rmmod_while_stalled(struct __test_metadata *const _metadata,
+				FIXTURE_DATA(fuse) *self, int op)
 {
 	struct job *j = shared_alloc(sizeof(*j));
 	int *rm = shared_alloc(2 * sizeof(int));
@@ -683,7 +689,7 @@ TEST_F_TIMEOUT(fuse, rmmod_while_hash_stalls, MODULE_TIMEOUT)
 	ASSERT_NE(NULL, rm);
 	self->f.stall_at = self->f.size - FUSE_STALL_FROM_END;
 	fuse_start(_metadata, self);
-	j->op = OP_EXEC;
+	j->op = op;
 	snprintf(j->path, sizeof(j->path), "%s", self->path);
 	exec_pid = spawn_in_context(CTX_PIDNS, do_job, j);
 	ASSERT_LE(0, exec_pid);
@@ -732,6 +738,16 @@ TEST_F_TIMEOUT(fuse, rmmod_while_hash_stalls, MODULE_TIMEOUT)
 			TH_LOG("rmmod after the exec: %s", strerror(errno));
 		}
 	EXPECT_EQ(0, load_module(""));
+}
+
+TEST_F_TIMEOUT(fuse, rmmod_while_hash_stalls, MODULE_TIMEOUT)
+{
+	rmmod_while_stalled(_metadata, self, OP_EXEC);
+}
+
+TEST_F_TIMEOUT(fuse, rmmod_while_mprotect_hash_stalls, MODULE_TIMEOUT)
+{
+	rmmod_while_stalled(_metadata, self, OP_MPROTECT);
 }
 
 TEST_HARNESS_MAIN

@@ -4,8 +4,8 @@
  *
  * Installing and removing the ftrace hooks must never make a hooked
  * operation fail, nor a load or an unload: workers on the host and in
- * containers open files and execute a program without a pause while the
- * module comes and goes.
+ * containers open files, make a page of a program executable and execute
+ * it without a pause while the module comes and goes.
  *
  * And the host's root unloads it only the plain way: a forced unload
  * (rmmod -f) of bulwark is refused even while it is not locked, as it
@@ -51,6 +51,28 @@ static void worker_failed(struct worker *w, const char *what, int err)
 			 "%s: %s (loop %lu)", what, strerror(err), w->loops);
 }
 
+/* Maps a page of the program and makes it executable (a direct hook). */
+static void worker_mprotect(struct worker *w)
+{
+	void *p;
+	int fd;
+
+	fd = open(w->helper, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		worker_failed(w, "open the program", errno);
+		return;
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		worker_failed(w, "mmap", errno);
+	} else {
+		if (mprotect(p, 4096, PROT_READ | PROT_EXEC))
+			worker_failed(w, "mprotect", errno);
+		munmap(p, 4096);
+	}
+	close(fd);
+}
+
 static void worker_loop(struct worker *w)
 {
 	int fd, ret;
@@ -68,6 +90,8 @@ static void worker_loop(struct worker *w)
 		worker_failed(w, "open for read", errno);
 	else if (close(fd))
 		worker_failed(w, "close", errno);
+
+	worker_mprotect(w);
 
 	errno = 0;
 	ret = run_program(w->helper);
