@@ -284,7 +284,8 @@ static int direct_register(struct bulwark_hook *hooks, size_t count)
 	for (i = 0; i < count; i++) {
 		if (!is_direct(&hooks[i]) || !hooks[i].addr)
 			continue;
-		if (WARN_ON_ONCE(direct_len == MAX_DIRECT || hooks[i].module)) {
+		if (WARN_ON_ONCE(direct_len == MAX_DIRECT || hooks[i].module ||
+				 ((unsigned long)hooks[i].direct & 1))) {
 			err = -E2BIG;
 			goto out;
 		}

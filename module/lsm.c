@@ -456,9 +456,12 @@ bulwark_mprotect_want(struct vm_area_struct *vma, unsigned long reqprot,
  * address under it.  A protection without PROT_EXEC (the effective one:
  * READ_IMPLIES_EXEC is applied already) returns to the body at once;
  * any other keeps the arguments, asks bulwark_mprotect_want() and, if
- * told, returns to the handler instead.
+ * told, returns to the handler instead.  Aligned: with
+ * DYNAMIC_FTRACE_WITH_JMP (7.3 has it), ftrace takes the low bit of a
+ * direct call's address for "jump, do not call".
  */
 asm(".pushsection .text, \"ax\", @progbits\n"
+	".balign 16\n"
 	".globl bulwark_mprotect_direct\n"
 	".type bulwark_mprotect_direct, @function\n"
 	"bulwark_mprotect_direct:\n\t"
