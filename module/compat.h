@@ -270,7 +270,7 @@ static inline int bulwark_direct_register(struct ftrace_ops *ops,
 		return err;
 	err = register_ftrace_direct(ops, addr);
 	if (err)
-		ftrace_set_filter_ip(ops, ip, 1, 0);
+		ftrace_free_filter(ops);
 	return err;
 }
 

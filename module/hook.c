@@ -6,18 +6,22 @@
  * kernel's security_*() functions with ftrace, the way livepatch does:
  * an IPMODIFY ftrace_ops on the function's __fentry__ site changes the
  * address the trampoline returns to, so that bulwark's handler runs
- * instead.  The handler calls the original through its own start; that
- * call passes through the same ftrace site again, is recognised by its
- * caller lying inside this module, and is left alone.
+ * instead.  The handler calls the original past its __fentry__ site, so
+ * that the call meets no hook again.  Were it to (a caller of the
+ * original lying inside this module), it would be left alone; but a
+ * tracer that hooks returns (a kretprobe, function_graph) rewrites that
+ * caller's address on the stack, so that this test alone could not be
+ * trusted.
  *
  * Calling the original: on IBT kernels, objtool seals the ENDBR of every
  * function whose address the kernel never takes, which includes most
  * security_*() functions, so an indirect call to their start would fault
  * on CPUs that enforce IBT.  Handlers therefore call a gate: a function
  * of this module (an ordinary indirect-call target), whose own __fentry__
- * site the same ftrace_ops redirects to the original's start.  ftrace
- * leaves its trampoline with a return, which IBT does not check, and the
- * original then returns straight to the handler.  Addresses are found
+ * site an ftrace_ops redirects to the original's first instruction past
+ * its __fentry__ site.  ftrace leaves its trampoline with a return,
+ * which IBT does not check, and the original then returns straight to
+ * the handler.  Addresses are found
  * with kprobes, for the same reason: kallsyms_lookup_name() is neither
  * exported nor safe to call indirectly.
  *
@@ -114,10 +118,9 @@ static void inflight_release(struct percpu_ref *ref)
 /**
  * bulwark_hook_leave - end a redirected call
  *
- * Every handler calls it once, last, after it has called the original.
- * A handler must not tail-call the original either: the original's
- * caller would then not lie in this module and the call would be
- * redirected again.
+ * Every handler calls it once, last, after it has called the original:
+ * never as a tail call, which would leave the handler before the
+ * original has run.
  */
 void bulwark_hook_leave(void)
 {
@@ -217,9 +220,9 @@ static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 }
 
 /*
- * At a gate, a handler wants its original: send it to the original's
- * start, always.  The gates' ftrace_ops is registered before, and
- * unregistered after, the one that sends calls to the handlers.
+ * At a gate, a handler wants its original: send it past the original's
+ * __fentry__ site, always.  The gates' ftrace_ops is registered before,
+ * and unregistered after, the ones that send calls to the handlers.
  */
 static void notrace gate_ftrace(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops,
@@ -231,7 +234,7 @@ static void notrace gate_ftrace(unsigned long ip, unsigned long parent_ip,
 	for (i = 0; i < table_len; i++) {
 		if (ip - table[i].gate <= BULWARK_ENDBR_SIZE) {
 			/* A module's function, gone: the gate refuses. */
-			addr = READ_ONCE(table[i].addr);
+			addr = READ_ONCE(table[i].body);
 			if (addr)
 				bulwark_fregs_set_ip(fregs, addr);
 			return;
@@ -268,12 +271,13 @@ static bool is_direct(const struct bulwark_hook *hook)
 }
 
 /*
- * Start the direct calls of a table, all or none.  After the gates and
- * the other hooks: a handler is entered once its direct call is.  A
- * function that another direct call holds (a BPF trampoline, which can
- * share a function with an IPMODIFY ops but not with a second direct
- * call) is served by the callback instead, as every other hook: its
- * site is in @sites already.
+ * Start the direct calls of a table.  After the gates, before the other
+ * hooks' ftrace_ops is registered: a function that another direct call
+ * holds (a BPF trampoline) is served by that ops instead, as every other
+ * hook (its site is in @sites already), and registering the ops then
+ * has ftrace ask the BPF trampoline to share the function with an
+ * IPMODIFY ops, which a filter added to a registered ops would skip.
+ * On error, the direct calls started so far are left to the caller.
  */
 static int direct_register(struct bulwark_hook *hooks, size_t count)
 {
@@ -284,11 +288,11 @@ static int direct_register(struct bulwark_hook *hooks, size_t count)
 	for (i = 0; i < count; i++) {
 		if (!is_direct(&hooks[i]) || !hooks[i].addr)
 			continue;
-		if (WARN_ON_ONCE(direct_len == MAX_DIRECT || hooks[i].module ||
-				 ((unsigned long)hooks[i].direct & 1))) {
-			err = -E2BIG;
-			goto out;
-		}
+		if (WARN_ON_ONCE(direct_len == MAX_DIRECT))
+			return -E2BIG;
+		if (WARN_ON_ONCE(hooks[i].module ||
+				 ((unsigned long)hooks[i].direct & 1)))
+			return -EINVAL;
 		err = bulwark_direct_register(&direct_ops[direct_len],
 					      hooks[i].addr,
 					      (unsigned long)hooks[i].direct);
@@ -300,24 +304,26 @@ static int direct_register(struct bulwark_hook *hooks, size_t count)
 			hooks[i].name, err);
 		err = ftrace_set_filter_ip(&hook_ops, hooks[i].addr, 0, 0);
 		if (err) {
-			pr_err("cannot hook %s: error %d%s\n", hooks[i].name,
-			       err, err == -EBUSY ?
-			       " (another IPMODIFY user, such as a livepatch, owns it)" :
-			       "");
-			goto out;
+			pr_err("cannot hook %s: ftrace_set_filter_ip error %d\n",
+			       hooks[i].name, err);
+			return err;
 		}
 	}
-	return 0;
-out:
-	while (direct_len--)
-		bulwark_direct_unregister(&direct_ops[direct_len],
-					  direct_hooks[direct_len]->addr,
-					  (unsigned long)direct_hooks[direct_len]->direct);
-	direct_len = 0;
-	return err;
-#else
-	return 0;
 #endif
+	return 0;
+}
+
+/* Whether a direct call serves @hook now. */
+static bool direct_holds(const struct bulwark_hook *hook)
+{
+#ifdef BULWARK_HAVE_DIRECT_CALLS
+	size_t i;
+
+	for (i = 0; i < direct_len; i++)
+		if (direct_hooks[i] == hook)
+			return true;
+#endif
+	return false;
 }
 
 /* Stop the direct calls; their tails are left to the caller. */
@@ -330,6 +336,10 @@ static void direct_unregister(void)
 		err = bulwark_direct_unregister(&direct_ops[direct_len],
 						direct_hooks[direct_len]->addr,
 						(unsigned long)direct_hooks[direct_len]->direct);
+		/*
+		 * Cannot fail: the ops is registered, on that one address.
+		 * Were it to, the site would go on calling this module.
+		 */
 		if (WARN_ON_ONCE(err))
 			pr_err("cannot unregister the direct call of %s: error %d\n",
 			       direct_hooks[direct_len]->name, err);
@@ -369,6 +379,8 @@ static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
 	gate_56, gate_57, gate_58, gate_59, gate_60, gate_61, gate_62, gate_63,
 };
 
+static unsigned long find_function(const char *name, unsigned long *body);
+
 /**
  * bulwark_find_symbol - the address of a kernel function
  * @name: the function's name
@@ -381,6 +393,17 @@ static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
  */
 unsigned long bulwark_find_symbol(const char *name)
 {
+	return find_function(name, NULL);
+}
+
+/*
+ * bulwark_find_symbol(), and where the function's body starts past its
+ * __fentry__ site into *@body: a kprobe at a function lands on that site
+ * when it is one (KPROBE_FLAG_FTRACE).  0 there when it is not: ftrace
+ * cannot hook that function either.
+ */
+static unsigned long find_function(const char *name, unsigned long *body)
+{
 	struct kprobe kp = { .symbol_name = name };
 	char sym[KSYM_SYMBOL_LEN];
 	size_t len = strlen(name);
@@ -389,6 +412,9 @@ unsigned long bulwark_find_symbol(const char *name)
 	if (register_kprobe(&kp))
 		return 0;
 	addr = (unsigned long)kp.addr;
+	if (body)
+		*body = kp.flags & KPROBE_FLAG_FTRACE ?
+			addr + MCOUNT_INSN_SIZE : 0;
 	unregister_kprobe(&kp);
 
 	sprint_symbol(sym, addr);
@@ -419,11 +445,15 @@ static int resolve(struct bulwark_hook *hook, size_t index)
 		       hook->name, err);
 		return err;
 	}
-	hook->addr = bulwark_find_symbol(hook->name);
+	hook->addr = find_function(hook->name, &hook->body);
 	if (!hook->addr) {
 		if (hook->optional)
 			return 0;
 		pr_err("cannot hook %s: symbol not found\n", hook->name);
+		return -ENOENT;
+	}
+	if (!hook->body) {
+		pr_err("cannot hook %s: not at an ftrace site\n", hook->name);
 		return -ENOENT;
 	}
 	if (is_direct(hook))
@@ -454,7 +484,7 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 {
 	struct module *mod = data;
 	struct bulwark_hook *hook;
-	unsigned long addr;
+	unsigned long addr, body;
 	size_t i;
 	int err;
 
@@ -468,21 +498,26 @@ static int module_event(struct notifier_block *nb, unsigned long state,
 		if (state == MODULE_STATE_GOING && hook->addr) {
 			addr = hook->addr;
 			WRITE_ONCE(hook->addr, 0);
+			WRITE_ONCE(hook->body, 0);
 			err = ftrace_set_filter_ip(&hook_ops, addr, 1, 0);
 			if (err)
 				pr_err("cannot release %s in %s: error %d\n",
 				       hook->name, mod->name, err);
 		} else if (state == MODULE_STATE_COMING && !hook->addr) {
 			/* Optional: this version of the module may lack it. */
-			addr = bulwark_find_symbol(hook->name);
-			if (!addr)
+			addr = find_function(hook->name, &body);
+			if (!addr || !body)
 				continue;
+			/* The gate must work once a call can be redirected. */
+			WRITE_ONCE(hook->body, body);
 			err = ftrace_set_filter_ip(&hook_ops, addr, 0, 0);
-			if (!err)
+			if (!err) {
 				WRITE_ONCE(hook->addr, addr);
-			else
+			} else {
+				WRITE_ONCE(hook->body, 0);
 				pr_warn("cannot hook %s in %s: error %d\n",
 					hook->name, mod->name, err);
+			}
 		}
 	}
 	mutex_unlock(&modules_lock);
@@ -538,7 +573,8 @@ static void diagnose(struct bulwark_hook *hooks, size_t count, int err)
 	int e;
 
 	for (i = 0; i < count; i++) {
-		if (!hooks[i].addr)
+		/* A direct call is not why the ops failed. */
+		if (!hooks[i].addr || direct_holds(&hooks[i]))
 			continue;
 		e = ftrace_set_filter_ip(&probe, hooks[i].addr, 0, 1);
 		if (!e) {
@@ -616,28 +652,28 @@ int bulwark_hooks_install(struct bulwark_hook *hooks, size_t count)
 		pr_err("cannot register the ftrace gates: error %d\n", err);
 		goto out_free_filters;
 	}
+	err = direct_register(hooks, count);
+	if (err)
+		goto out_unregister_direct;
 	err = register_ftrace_function(&hook_ops);
 	if (err) {
 		diagnose(hooks, count, err);
-		goto out_unregister_gates;
+		goto out_unregister_direct;
 	}
-	err = direct_register(hooks, count);
-	if (err)
-		goto out_unregister_hooks;
 	mutex_unlock(&modules_lock);
 	return 0;
 
-out_unregister_hooks:
-	/* Handlers may have been entered: as bulwark_hooks_remove(). */
+out_unregister_direct:
+	/*
+	 * Handlers may have been entered through a direct call: as
+	 * bulwark_hooks_remove().
+	 */
+	direct_unregister();
 	mutex_unlock(&modules_lock);
 	drain();
 	mutex_lock(&modules_lock);
-	unregister_ftrace_function(&hook_ops);
 	unregister_ftrace_function(&gate_ops);
 	synchronize_rcu_tasks();
-	goto out_free_filters;
-out_unregister_gates:
-	unregister_ftrace_function(&gate_ops);
 out_free_filters:
 	free_filters(&hook_ops, hooks, count, false);
 	free_filters(&gate_ops, hooks, count, true);

@@ -30,8 +30,8 @@ struct bulwark_hook {
 	/**
 	 * @orig: what @handler calls to run the original function.  The
 	 * hook layer stores there a gate of its own: a module function
-	 * whose __fentry__ ftrace sends to the original's own start (see
-	 * hook.c).
+	 * whose __fentry__ ftrace sends past the original's own
+	 * __fentry__ site (@body; see hook.c).
 	 */
 	void **orig;
 	/**
@@ -63,6 +63,12 @@ struct bulwark_hook {
 	 * @addr: resolved address of the function, 0 when absent.
 	 */
 	unsigned long addr;
+	/**
+	 * @body: the first instruction past the function's __fentry__
+	 * site, 0 when absent: where a gate sends a handler's call to the
+	 * original, which thus meets no hook a second time.
+	 */
+	unsigned long body;
 	/**
 	 * @gate: address of the gate stored in @orig.
 	 */

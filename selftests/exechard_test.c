@@ -288,8 +288,50 @@ FIXTURE_SETUP(hard)
 	block_file(_metadata, self->miner);
 }
 
+/* --- tracers that hook returns ----------------------------------------- */
+
+#define TRACING "/sys/kernel/tracing"
+#define KRETPROBE "bulwark_exechard_mp"
+
+/* Writes @s to the tracefs file @name, appending when @append. */
+static int tracing_write(const char *name, const char *s, bool append)
+{
+	char path[128];
+	ssize_t len = strlen(s);
+
+	snprintf(path, sizeof(path), TRACING "/%s", name);
+	return write_file(path, append ? O_APPEND : O_TRUNC, s, len) == len ?
+	       0 : -1;
+}
+
+/* tracefs is mounted, or can be; @tracer, if any, is available. */
+static bool tracing_ready(const char *tracer)
+{
+	char buf[512];
+
+	if (access(TRACING "/kprobe_events", W_OK))
+		run_cmd("mount -t tracefs nodev " TRACING " 2>/dev/null");
+	if (access(TRACING "/kprobe_events", W_OK))
+		return false;
+	return !tracer ||
+	       (read_file(TRACING "/available_tracers", buf, sizeof(buf)) > 0 &&
+		strstr(buf, tracer));
+}
+
+/* Puts tracing back as the tests found it; harmless when unused. */
+static void tracing_reset(void)
+{
+	if (access(TRACING "/kprobe_events", W_OK))
+		return;
+	tracing_write("events/kprobes/" KRETPROBE "/enable", "0", false);
+	tracing_write("kprobe_events", "-:" KRETPROBE "\n", true);
+	tracing_write("current_tracer", "nop", false);
+	tracing_write("set_ftrace_filter", "\n", false);
+}
+
 FIXTURE_TEARDOWN_PARENT(hard)
 {
+	tracing_reset();
 	common_teardown(_metadata);
 	cleanup_tmpfs(_metadata, self->dir);
 }
@@ -373,6 +415,56 @@ TEST_F(hard, mprotect_exec)
 	check_judged(_metadata, self, variant, OP_MPROTECT, self->miner,
 		     "mprotect", "miner_hash", self->miner, delta);
 	check_allowed(_metadata, self, OP_MPROTECT, self->harmless);
+}
+
+/*
+ * A kretprobe on security_file_mprotect() rewrites its caller's address
+ * on the stack: the handler's own call to the original must still not
+ * be judged again (once per call, in audit mode too).
+ */
+TEST_F(hard, mprotect_exec_under_kretprobe)
+{
+	const int delta[C_COUNT] = { [C_BLOCKED] = 1, [C_HASHED] = 1 };
+
+	if (!tracing_ready(NULL))
+		SKIP(return, "no tracefs");
+	tracing_reset();
+	ASSERT_EQ(0, tracing_write("kprobe_events",
+				   "r:" KRETPROBE " security_file_mprotect\n",
+				   true))
+	{
+		TH_LOG("kretprobe: %s", strerror(errno));
+	}
+	ASSERT_EQ(0, tracing_write("events/kprobes/" KRETPROBE "/enable", "1",
+				   false));
+	check_judged(_metadata, self, variant, OP_MPROTECT, self->miner,
+		     "mprotect", "miner_hash", self->miner, delta);
+	check_allowed(_metadata, self, OP_MPROTECT, self->harmless);
+	tracing_reset();
+}
+
+/*
+ * function_graph on bulwark's own functions rewrites the return address
+ * of a gate: an exec, through the gate to security_bprm_check(), is
+ * still judged once.
+ */
+TEST_F(hard, exec_under_function_graph)
+{
+	const int delta[C_COUNT] = { [C_BLOCKED] = 1, [C_HASHED] = 1 };
+
+	if (!tracing_ready("function_graph"))
+		SKIP(return, "no function_graph tracer");
+	tracing_reset();
+	ASSERT_EQ(0, tracing_write("set_ftrace_filter", ":mod:bulwark\n",
+				   false))
+	{
+		TH_LOG("set_ftrace_filter: %s", strerror(errno));
+	}
+	ASSERT_EQ(0, tracing_write("current_tracer", "function_graph", false));
+	check_judged(_metadata, self, variant, OP_EXEC, self->miner, "exec",
+		     "miner_hash", self->miner, delta);
+	check_allowed(_metadata, self, OP_EXEC, self->harmless);
+	tracing_reset();
 }
 
 TEST_F(hard, read_implies_exec)
