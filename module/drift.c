@@ -158,7 +158,7 @@ static bool per_subvolume(const struct super_block *sb)
 
 /*
  * Filesystems whose files may come back under another number after
- * they leave the inode cache: FAT and exFAT always, SMB with
+ * they leave the inode cache: FAT, exFAT and vboxsf always, SMB with
  * "noserverino" (an option the superblock does not show), FUSE whenever
  * its server numbers files per lookup (libfuse without "use_ino",
  * gcsfuse).  A mark by number cannot follow their files, nor can it be
@@ -171,6 +171,7 @@ static bool unstable_numbers(const struct super_block *sb)
 	switch (sb->s_magic) {
 	case MSDOS_SUPER_MAGIC:
 	case EXFAT_SUPER_MAGIC:
+	case BULWARK_MAGIC_VBOXSF:
 	case BULWARK_MAGIC_FUSE:
 	case SMB_SUPER_MAGIC:
 	case BULWARK_MAGIC_SMB2:

@@ -110,9 +110,10 @@ static bool name_is(const struct dentry *dentry, const char *name)
 }
 
 /*
- * /proc/sys/kernel/{core_pattern,modprobe,hotplug}: the kernel runs the
- * program they name, as root on the host, for a core dump, a module
- * request or a uevent.  And ftrace_enabled, whose 0 would stop every
+ * /proc/sys/kernel/{core_pattern,modprobe,hotplug,poweroff_cmd}: the
+ * kernel runs the program they name, as root on the host, for a core
+ * dump, a module request, a uevent or an orderly power-off (a thermal
+ * emergency, a hypervisor's shutdown request).  And ftrace_enabled, whose 0 would stop every
  * ftrace user, bulwark's hooks included (they are registered permanent,
  * so the kernel refuses it anyway while bulwark is loaded).  procfs does
  * not rename these entries, so their names and parents are stable while
@@ -125,7 +126,8 @@ static bool proc_knob(const struct dentry *dentry)
 	return name_is(dir, "kernel") && name_is(dir->d_parent, "sys") &&
 	       IS_ROOT(dir->d_parent->d_parent) &&
 	       (name_is(dentry, "core_pattern") || name_is(dentry, "modprobe") ||
-		name_is(dentry, "hotplug") || name_is(dentry, "ftrace_enabled"));
+		name_is(dentry, "hotplug") || name_is(dentry, "poweroff_cmd") ||
+		name_is(dentry, "ftrace_enabled"));
 }
 
 /* /sys/kernel/uevent_helper, on kernels built with CONFIG_UEVENT_HELPER. */
@@ -160,10 +162,22 @@ static bool claimed(const struct block_device *bdev, unsigned int *major)
 }
 
 /*
+ * Whether the look at a block device failed with @err as the task's own
+ * open of it would: there is no device behind the number (or no medium
+ * in it), which then holds nothing.  Any other failure counts as held.
+ * The look is an open for reading in the task's own context, which its
+ * device cgroup may refuse while it lets the task open the device for
+ * writing: a container that denies itself reads must not get the disk.
+ */
+static bool bdev_absent(long err)
+{
+	return err == -ENXIO || err == -ENODEV || err == -ENOMEDIUM;
+}
+
+/*
  * Whether a filesystem, swap, or a device-mapper or md stack holds the
  * block device @dev or its disk (claimed()), whose major it sets in
- * *@major.  A device that cannot be opened holds nothing that matters
- * here.
+ * *@major, or whether it cannot be looked at (bdev_absent()).
  */
 static bool bdev_held(dev_t dev, unsigned int *major)
 {
@@ -172,7 +186,7 @@ static bool bdev_held(dev_t dev, unsigned int *major)
 	struct file *bf = bdev_file_open_by_dev(dev, BLK_OPEN_READ, NULL, NULL);
 
 	if (IS_ERR(bf))
-		return false;
+		return !bdev_absent(PTR_ERR(bf));
 	held = claimed(file_bdev(bf), major);
 	fput(bf);
 #elif defined(BULWARK_BDEV_HOLDER_ARG)
@@ -180,14 +194,14 @@ static bool bdev_held(dev_t dev, unsigned int *major)
 						      NULL);
 
 	if (IS_ERR(bdev))
-		return false;
+		return !bdev_absent(PTR_ERR(bdev));
 	held = claimed(bdev, major);
 	blkdev_put(bdev, NULL);
 #else
 	struct block_device *bdev = blkdev_get_by_dev(dev, FMODE_READ, NULL);
 
 	if (IS_ERR(bdev))
-		return false;
+		return !bdev_absent(PTR_ERR(bdev));
 	held = claimed(bdev, major);
 	blkdev_put(bdev, FMODE_READ);
 #endif

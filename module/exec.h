@@ -12,6 +12,7 @@
 #define BULWARK_MAGIC_FUSE 0x65735546
 #define BULWARK_MAGIC_CIFS 0xff534d42
 #define BULWARK_MAGIC_SMB2 0xfe534d42
+#define BULWARK_MAGIC_VBOXSF 0x786f4256
 #define BULWARK_MAGIC_CEPH 0x00c36400
 
 bool bulwark_remote_content(const struct super_block *sb);

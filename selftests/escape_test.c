@@ -34,6 +34,7 @@
 #include <sys/utsname.h>
 
 #include <linux/blkpg.h>
+#include <linux/bpf.h>
 #include <linux/loop.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -887,6 +888,12 @@ TEST_F(escape, modprobe_knob)
 	check_knob(_metadata, self, variant, "/proc/sys/kernel/modprobe");
 }
 
+/* Run as root at an orderly power-off (thermal, hypervisor request). */
+TEST_F(escape, poweroff_cmd_knob)
+{
+	check_knob(_metadata, self, variant, "/proc/sys/kernel/poweroff_cmd");
+}
+
 TEST_F(escape, uevent_helper)
 {
 	if (access("/sys/kernel/uevent_helper", F_OK))
@@ -1093,6 +1100,112 @@ TEST_F(escape, mounted_block_device)
 	j.flags = O_WRONLY;
 	EXPECT_EQ(0, as_host(&j));
 	check_counted(_metadata, self, 0, 0);
+	loop_disk_gone(mnt, lfd, img);
+}
+
+/*
+ * A cgroup device program for @cgroup (a directory fd) that refuses
+ * reads of block devices and allows everything else; attached beside
+ * any other.  Returns the program's fd, or -1.
+ */
+static int deny_block_reads(int cgroup)
+{
+	static const struct bpf_insn insns[] = {
+		/* r2 = ctx->access_type: access << 16 | type */
+		{ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 2, .src_reg = 1 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 3, .src_reg = 2 },
+		{ .code = BPF_ALU64 | BPF_AND | BPF_K, .dst_reg = 3, .imm = 0xffff },
+		{ .code = BPF_JMP | BPF_JNE | BPF_K, .dst_reg = 3, .off = 2,
+		  .imm = BPF_DEVCG_DEV_BLOCK },
+		{ .code = BPF_ALU64 | BPF_RSH | BPF_K, .dst_reg = 2, .imm = 16 },
+		{ .code = BPF_JMP | BPF_JSET | BPF_K, .dst_reg = 2, .off = 2,
+		  .imm = BPF_DEVCG_ACC_READ },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+	int prog;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = ARRAY_SIZE(insns);
+	attr.license = (unsigned long)"GPL";
+	prog = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (prog < 0)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = cgroup;
+	attr.attach_bpf_fd = prog;
+	attr.attach_type = BPF_CGROUP_DEVICE;
+	attr.attach_flags = BPF_F_ALLOW_MULTI;
+	if (syscall(__NR_bpf, BPF_PROG_ATTACH, &attr, sizeof(attr))) {
+		close(prog);
+		return -1;
+	}
+	return prog;
+}
+
+/* Undoes deny_block_reads(). */
+static void allow_block_reads(int cgroup, int prog)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = cgroup;
+	attr.attach_bpf_fd = prog;
+	attr.attach_type = BPF_CGROUP_DEVICE;
+	syscall(__NR_bpf, BPF_PROG_DETACH, &attr, sizeof(attr));
+	close(prog);
+}
+
+/*
+ * bulwark looks at a block device by opening it for reading, as the
+ * task: a container whose device cgroup refuses it reads, and lets it
+ * write, must not get a mounted disk for writing through that refusal.
+ */
+TEST_F(escape, mounted_block_device_reads_refused_to_container)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+	char img[] = WORK "/disk.img", mnt[] = WORK "/disk";
+	char dev[64], sb1[2048], sb2[2048];
+	int lfd, cg, prog;
+
+	if (!(variant->how & BY_CGROUP))
+		SKIP(return, "the device program is on the container's cgroup");
+	lfd = loop_disk(img, dev, sizeof(dev));
+	if (lfd < 0)
+		SKIP(return, "no loop disk: %s", strerror(errno));
+	snprintf(j.path, sizeof(j.path), "%s", dev);
+	ASSERT_TRUE(!mkdir(mnt, 0755) || errno == EEXIST);
+	ASSERT_EQ(0, mount(dev, mnt, "ext2", 0, NULL));
+	cg = open(CGROOT BOX, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, cg);
+	prog = deny_block_reads(cg);
+	if (prog < 0) {
+		close(cg);
+		loop_disk_gone(mnt, lfd, img);
+		SKIP(return, "no cgroup device program: %s", strerror(errno));
+	}
+
+	/* The device program does refuse the container a read. */
+	j.flags = O_RDONLY;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+	ASSERT_EQ((ssize_t)sizeof(sb1), pread(lfd, sb1, sizeof(sb1), 0));
+	j.flags = O_WRONLY;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	ASSERT_EQ((ssize_t)sizeof(sb2), pread(lfd, sb2, sizeof(sb2), 0));
+	EXPECT_EQ(0, memcmp(sb1, sb2, sizeof(sb1)));
+	check_counted(_metadata, self, 1, 0);
+	/* The host, whose cgroup has no such program, still writes it. */
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+
+	allow_block_reads(cg, prog);
+	close(cg);
 	loop_disk_gone(mnt, lfd, img);
 }
 
