@@ -130,13 +130,19 @@ static bool proc_knob(const struct dentry *dentry)
 		name_is(dentry, "ftrace_enabled"));
 }
 
-/* /sys/kernel/uevent_helper, on kernels built with CONFIG_UEVENT_HELPER. */
+/*
+ * /sys/kernel/uevent_helper, on kernels built with CONFIG_UEVENT_HELPER;
+ * /sys/power/resume, whose write makes the kernel restore at once the
+ * hibernation image on the device it names, a container's own included.
+ */
 static bool sysfs_knob(const struct dentry *dentry)
 {
 	const struct dentry *dir = dentry->d_parent;
 
-	return name_is(dentry, "uevent_helper") && name_is(dir, "kernel") &&
-	       IS_ROOT(dir->d_parent);
+	if (!IS_ROOT(dir->d_parent))
+		return false;
+	return (name_is(dentry, "uevent_helper") && name_is(dir, "kernel")) ||
+	       (name_is(dentry, "resume") && name_is(dir, "power"));
 }
 
 /*
@@ -435,7 +441,8 @@ int bulwark_escape_open(const struct file *file)
 		     (iminor(inode) == MEM_MINOR || iminor(inode) == KMEM_MINOR ||
 		      iminor(inode) == PORT_MINOR)) ||
 		    (imajor(inode) == BULWARK_DM_CONTROL_MAJOR &&
-		     iminor(inode) == BULWARK_DM_CONTROL_MINOR))
+		     (iminor(inode) == BULWARK_DM_CONTROL_MINOR ||
+		      iminor(inode) == BULWARK_SNAPSHOT_MINOR)))
 			return judge_path("rawdev", &file->f_path);
 		return 0;
 	}

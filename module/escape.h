@@ -42,6 +42,13 @@ struct task_struct;
 #define BULWARK_DM_CONTROL_MAJOR 10
 #define BULWARK_DM_CONTROL_MINOR 236
 
+/*
+ * /dev/snapshot: takes a hibernation image of the running kernel, and
+ * restores one (SNAPSHOT_ATOMIC_RESTORE) that its opener may have
+ * edited.  Its read-only open takes the image.
+ */
+#define BULWARK_SNAPSHOT_MINOR 231
+
 /**
  * bulwark_escape_open_concerns - might the escape rule judge this open?
  * @file: the file being opened
@@ -49,8 +56,9 @@ struct task_struct;
  * For the want test, in atomic context: an open for writing of a device,
  * or of a file of procfs, sysfs, binfmt_misc, a cgroup filesystem or
  * configfs;
- * and any open of /dev/mapper/control, whose ioctls need no write
- * access.  The handler looks closer (bulwark_escape_open()).
+ * and any open of /dev/mapper/control or /dev/snapshot, whose ioctls
+ * need no write access.  The handler looks closer
+ * (bulwark_escape_open()).
  *
  * Return: true when the open may be an escape.
  */
@@ -61,8 +69,10 @@ static inline bool bulwark_escape_open_concerns(const struct file *file)
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return unlikely(S_ISCHR(inode->i_mode)) &&
-		       inode->i_rdev == MKDEV(BULWARK_DM_CONTROL_MAJOR,
-					      BULWARK_DM_CONTROL_MINOR);
+		       (inode->i_rdev == MKDEV(BULWARK_DM_CONTROL_MAJOR,
+					       BULWARK_DM_CONTROL_MINOR) ||
+			inode->i_rdev == MKDEV(BULWARK_DM_CONTROL_MAJOR,
+					       BULWARK_SNAPSHOT_MINOR));
 	if (S_ISBLK(inode->i_mode) || S_ISCHR(inode->i_mode))
 		return true;
 	magic = inode->i_sb->s_magic;

@@ -888,6 +888,48 @@ TEST_F(escape, modprobe_knob)
 	check_knob(_metadata, self, variant, "/proc/sys/kernel/modprobe");
 }
 
+/*
+ * /sys/power/resume restores at once the hibernation image on the device
+ * written there: refused for writing; reading, and the host's open for
+ * writing, stay allowed (nothing is written).
+ */
+TEST_F(escape, resume_knob)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+
+	if (access("/sys/power/resume", F_OK))
+		SKIP(return, "kernel built without hibernation");
+	snprintf(j.path, sizeof(j.path), "/sys/power/resume");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	j.flags = O_RDONLY;
+	EXPECT_EQ(0, contained_run(variant, &j));
+	j.flags = O_WRONLY;
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+/*
+ * /dev/snapshot takes a hibernation image of the running kernel, and
+ * restores an edited one: refused to a container even read-only; the
+ * host reaches the kernel's own checks.
+ */
+TEST_F(escape, snapshot_device)
+{
+	struct job j = { .fn = op_open, .flags = O_RDONLY };
+
+	if (access("/dev/snapshot", F_OK))
+		SKIP(return, "no /dev/snapshot");
+	snprintf(j.path, sizeof(j.path), "/dev/snapshot");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	j.flags = O_WRONLY;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 2, 0);
+	j.flags = O_RDONLY;
+	EXPECT_NE(EPERM, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+}
+
 /* Run as root at an orderly power-off (thermal, hypervisor request). */
 TEST_F(escape, poweroff_cmd_knob)
 {
