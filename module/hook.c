@@ -379,28 +379,18 @@ static int (*const gates[BULWARK_MAX_HOOKS])(void) = {
 	gate_56, gate_57, gate_58, gate_59, gate_60, gate_61, gate_62, gate_63,
 };
 
-static unsigned long find_function(const char *name, unsigned long *body);
-
-/**
- * bulwark_find_symbol - the address of a kernel function
+/*
+ * find_function - the address of a kernel function
  * @name: the function's name
+ * @body: where the function's body starts past its __fentry__ site, or
+ *	0 when the function has none (ftrace cannot hook it either)
  *
- * Found with a kprobe.  On IBT kernels the kprobe lands past an ENDBR;
+ * Found with a kprobe, which lands on the __fentry__ site when there is
+ * one (KPROBE_FLAG_FTRACE).  On IBT kernels that is past an ENDBR;
  * kallsyms must then name the address one ENDBR before as the start of
  * @name.  Sleeps.
  *
  * Return: the function's start, or 0 when it is not found.
- */
-unsigned long bulwark_find_symbol(const char *name)
-{
-	return find_function(name, NULL);
-}
-
-/*
- * bulwark_find_symbol(), and where the function's body starts past its
- * __fentry__ site into *@body: a kprobe at a function lands on that site
- * when it is one (KPROBE_FLAG_FTRACE).  0 there when it is not: ftrace
- * cannot hook that function either.
  */
 static unsigned long find_function(const char *name, unsigned long *body)
 {
@@ -412,9 +402,7 @@ static unsigned long find_function(const char *name, unsigned long *body)
 	if (register_kprobe(&kp))
 		return 0;
 	addr = (unsigned long)kp.addr;
-	if (body)
-		*body = kp.flags & KPROBE_FLAG_FTRACE ?
-			addr + MCOUNT_INSN_SIZE : 0;
+	*body = kp.flags & KPROBE_FLAG_FTRACE ? addr + MCOUNT_INSN_SIZE : 0;
 	unregister_kprobe(&kp);
 
 	sprint_symbol(sym, addr);

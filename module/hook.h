@@ -91,6 +91,5 @@ void bulwark_hooks_remove(struct bulwark_hook *hooks, size_t count);
 void bulwark_hook_leave(void);
 unsigned long bulwark_hook_direct(struct bulwark_hook *hook,
 				  unsigned long parent_ip);
-unsigned long bulwark_find_symbol(const char *name);
 
 #endif /* _BULWARK_HOOK_H */
