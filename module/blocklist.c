@@ -34,8 +34,7 @@
 /* Buckets of the builder's label hash table. */
 #define LABEL_INDEX_BITS 16
 
-/* The list in force; NULL when empty.  Changed under the config mutex. */
-static struct bulwark_blocklist __rcu *in_force;
+struct bulwark_blocklist __rcu *bulwark_blocklist_in_force;
 
 /**
  * struct label_node - a label of the builder's pool, in its hash table
@@ -310,7 +309,7 @@ int bulwark_blocklist_commit(struct bulwark_builder *b, bool append)
 		err = -EPERM;
 		goto out_unlock;
 	}
-	old = rcu_dereference_protected(in_force,
+	old = rcu_dereference_protected(bulwark_blocklist_in_force,
 					lockdep_is_held(&bulwark_config_mutex));
 	bl = blocklist_build(append ? old : NULL, b);
 	if (IS_ERR(bl)) {
@@ -322,7 +321,7 @@ int bulwark_blocklist_commit(struct bulwark_builder *b, bool append)
 		blocklist_free(bl);
 		bl = NULL;
 	}
-	rcu_assign_pointer(in_force, bl);
+	rcu_assign_pointer(bulwark_blocklist_in_force, bl);
 	mutex_unlock(&bulwark_config_mutex);
 
 	if (old)
@@ -349,7 +348,7 @@ struct bulwark_blocklist *bulwark_blocklist_get(void)
 	 */
 	rcu_read_lock();
 	do
-		bl = rcu_dereference(in_force);
+		bl = rcu_dereference(bulwark_blocklist_in_force);
 	while (bl && !kref_get_unless_zero(&bl->ref));
 	rcu_read_unlock();
 	return bl;
@@ -365,16 +364,6 @@ void bulwark_blocklist_put(struct bulwark_blocklist *bl)
 {
 	if (bl)
 		kref_put(&bl->ref, blocklist_release);
-}
-
-/**
- * bulwark_blocklist_empty - is no digest blocklisted?
- *
- * Return: true when the list in force is empty.
- */
-bool bulwark_blocklist_empty(void)
-{
-	return !rcu_access_pointer(in_force);
 }
 
 /**
@@ -394,7 +383,7 @@ bool bulwark_blocklist_find(const u8 *digest, char *label, size_t len)
 	u32 lo, hi, b;
 
 	rcu_read_lock();
-	bl = rcu_dereference(in_force);
+	bl = rcu_dereference(bulwark_blocklist_in_force);
 	if (!bl)
 		goto out_unlock;
 	b = (u64)get_unaligned_be32(digest) >> bl->shift;
@@ -430,6 +419,6 @@ void bulwark_blocklist_exit(void)
 {
 	struct bulwark_blocklist *bl;
 
-	bl = rcu_replace_pointer(in_force, NULL, true);
+	bl = rcu_replace_pointer(bulwark_blocklist_in_force, NULL, true);
 	bulwark_blocklist_put(bl);
 }

@@ -7,6 +7,7 @@
 #define _BULWARK_BLOCKLIST_H
 
 #include <linux/kref.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 
 #include "common.h"
@@ -120,7 +121,22 @@ int bulwark_blocklist_commit(struct bulwark_builder *b, bool append);
 
 struct bulwark_blocklist *bulwark_blocklist_get(void);
 void bulwark_blocklist_put(struct bulwark_blocklist *bl);
-bool bulwark_blocklist_empty(void);
+
+/* The list in force; NULL when empty.  Changed under the config mutex. */
+extern struct bulwark_blocklist __rcu *bulwark_blocklist_in_force;
+
+/**
+ * bulwark_blocklist_empty - is no digest blocklisted?
+ *
+ * Only tests the pointer, inline: the exec hooks' want tests ask first.
+ *
+ * Return: true when the list in force is empty.
+ */
+static inline bool bulwark_blocklist_empty(void)
+{
+	return !rcu_access_pointer(bulwark_blocklist_in_force);
+}
+
 bool bulwark_blocklist_find(const u8 *digest, char *label, size_t len);
 void bulwark_blocklist_exit(void);
 

@@ -21,12 +21,14 @@
  * Two contexts ask.  The hooks' "want" tests run in the ftrace callback
  * with preemption off, where nothing may sleep; on PREEMPT_RT that rules
  * out spinlock_t and rwlock_t (they sleep there) and memory allocation.
- * They only look the verdict up (bulwark_current_maybe_contained()); on
- * a miss they let the call through to its handler, which asks again
- * where it may sleep (bulwark_current_contained()).  Only that second
- * kind classifies: it builds the cgroups' paths with
- * kernfs_path_from_node(), which takes kernfs's rename lock, into a
- * buffer of its own, and adds the verdict to the cache.
+ * They only look the verdict up (bulwark_current_maybe_contained(),
+ * inline: first the record of the last verdict their CPU found, which
+ * a host task's call meets, then the cache); on a miss they let the
+ * call through to its handler, which asks again where it may sleep
+ * (bulwark_current_contained()).  Only that second kind classifies: it
+ * builds the cgroups' paths with kernfs_path_from_node(), which takes
+ * kernfs's rename lock, into a buffer of its own, and adds the verdict
+ * to the cache.
  *
  * Lifetime: a cgroup's serial number (cgroup->self.serial_nr) is unique
  * across all hierarchies and never reused, unlike its kernfs id, which a
@@ -70,10 +72,9 @@
 /* Hierarchies in a key: the v2 one, then one slot per controller. */
 #define NR_HIER (1 + CGROUP_SUBSYS_COUNT)
 
-/* A cgroup of the task matches a container pattern. */
-#define VERDICT_CONTAINER BIT(0)
-/* A cgroup of the task lies under an exempt prefix. */
-#define VERDICT_EXEMPT BIT(1)
+#define VERDICT_CONTAINER BULWARK_VERDICT_CONTAINER
+#define VERDICT_EXEMPT BULWARK_VERDICT_EXEMPT
+#define VERDICT_KNOWN BULWARK_VERDICT_KNOWN
 
 /**
  * struct verdict_key - what a verdict depends on
@@ -225,14 +226,13 @@ static void flush_cache(struct work_struct *work)
 }
 
 /*
- * @task's cgroups: [0] on the v2 hierarchy, [1 + ssid] the controller's
- * on a v1 hierarchy or NULL.  Called under RCU; the cgroups stay valid
- * until rcu_read_unlock().
+ * The cgroups of @cset: [0] on the v2 hierarchy, [1 + ssid] the
+ * controller's on a v1 hierarchy or NULL.  Called under RCU; the
+ * cgroups stay valid until rcu_read_unlock().
  */
-static void task_cgroups(struct task_struct *task, struct verdict_key *key,
+static void cset_cgroups(const struct css_set *cset, struct verdict_key *key,
 			 struct cgroup **cgrp)
 {
-	struct css_set *cset = task_css_set(task);
 	int i;
 
 	cgrp[0] = cset->dfl_cgrp;
@@ -310,16 +310,14 @@ static bool cache_add(struct verdict_cache *c, struct verdict *v)
 	return true;
 }
 
-/* A verdict is known for the key, and, for @id, it has one. */
-#define VERDICT_KNOWN BIT(31)
-
 /*
- * The cached verdict on @task's cgroups: its flags with VERDICT_KNOWN,
- * or 0 when the cache has none.  Copies the container's id to @id if
- * @id is not NULL.  Safe in atomic context on every kernel: an RCU
- * lookup, no lock, no allocation.
+ * The cached verdict on the cgroups of @cset: its flags with
+ * VERDICT_KNOWN, or 0 when the cache has none.  Copies the container's
+ * id to @id if @id is not NULL.  Called under RCU; safe in atomic
+ * context on every kernel: no lock, no allocation.
  */
-static u32 task_cached_verdict(struct task_struct *task, char *id, size_t len)
+static u32 cset_cached_verdict(const struct css_set *cset, char *id,
+			       size_t len)
 {
 	struct cgroup *cgrp[NR_HIER];
 	const struct bulwark_exempt *ex;
@@ -329,10 +327,9 @@ static u32 task_cached_verdict(struct task_struct *task, char *id, size_t len)
 	u32 flags = 0;
 
 	memset(&key, 0, sizeof(key));
-	rcu_read_lock();
 	ex = bulwark_exempt_current();
 	key.gen = ex ? ex->gen : 0;
-	task_cgroups(task, &key, cgrp);
+	cset_cgroups(cset, &key, cgrp);
 	c = rcu_dereference(cache);
 	found = c ? rhashtable_lookup(&c->table, &key, verdict_params) : NULL;
 	if (found) {
@@ -340,51 +337,24 @@ static u32 task_cached_verdict(struct task_struct *task, char *id, size_t len)
 		if (id)
 			strscpy(id, found->id, len);
 	}
+	return flags;
+}
+
+/* As cset_cached_verdict(), for @task's css_set. */
+static u32 task_cached_verdict(struct task_struct *task, char *id, size_t len)
+{
+	u32 flags;
+
+	rcu_read_lock();
+	flags = cset_cached_verdict(task_css_set(task), id, len);
 	rcu_read_unlock();
 	return flags;
 }
 
-/**
- * struct fast_verdict - the last verdict a CPU found for a task
- *
- * For the want tests, which every host task's call meets: a verdict
- * holds for as long as the css_set it was found for holds the same
- * cgroups.  The css_set is compared by address only, and may have been
- * freed and its memory reused since; the serial number of its v2 cgroup,
- * which is never reused, tells.  Only css_sets whose controllers are all
- * on the v2 hierarchy are kept, whose cgroups that serial number names
- * whole.
- */
-struct fast_verdict {
-	/**
-	 * @cset: the css_set, by address.
-	 */
-	const struct css_set *cset;
-	/**
-	 * @cache: the sequence number of the cache it came from, which is
-	 * replaced when the patterns change.
-	 */
-	u64 cache;
-	/**
-	 * @serial: the serial number of its v2 cgroup.
-	 */
-	u64 serial;
-	/**
-	 * @gen: the exempt list's generation.
-	 */
-	u64 gen;
-	/**
-	 * @flags: the verdict, with VERDICT_KNOWN; 0 for none.
-	 */
-	u32 flags;
-	/**
-	 * @dfl_mask: the controllers on the v2 hierarchy, all of the
-	 * css_set's then.
-	 */
-	unsigned int dfl_mask;
-};
+DEFINE_PER_CPU(struct bulwark_fast_verdict, bulwark_fast_verdict);
 
-static DEFINE_PER_CPU(struct fast_verdict, fast_verdict);
+/* Starts at 1: a CPU's record, zeroed, matches no epoch. */
+atomic_long_t bulwark_contain_epoch = ATOMIC_LONG_INIT(1);
 
 /* Every controller of @cset is on the v2 hierarchy (or on none). */
 static bool cset_v2_only(const struct css_set *cset)
@@ -401,97 +371,41 @@ static bool cset_v2_only(const struct css_set *cset)
 }
 
 /*
- * The current task's verdict as its CPU last found it, or 0: the want
- * tests' common case, inline.  It takes no rcu_read_lock(): preemption
- * off makes it an RCU reader (every flavour of RCU is one), and the
- * cache, the exempt list, the css_set and its cgroups are all freed a
- * grace period after they are let go.
- *
- * The verdict may depend on v1 cgroups, which the key does not hold:
- * it is stored only for a css_set whose controllers were all on v2.
- * While the set of controllers on v2 is the same as then, no controller
- * can have been bound to a v1 hierarchy since (a controller is on one
- * hierarchy at a time), so that the css_set now at that address has all
- * its controllers on v2 too: one comparison instead of a walk of every
- * controller.
+ * The current task's cached verdict, remembered by its CPU when the
+ * task's css_set allows: cached_verdict() when the CPU has not found
+ * the task's yet.
  */
-static __always_inline u32 fast_lookup(void)
+static u32 slow_cached_verdict(void)
 {
-	const struct verdict_cache *c;
-	const struct fast_verdict *f;
 	const struct css_set *cset;
-	u32 flags = 0;
+	unsigned int dfl_mask;
+	u32 flags;
+	long epoch;
 
-	preempt_disable_notrace();
-	c = rcu_dereference_sched(cache);
-	cset = task_css_set(current);
-	f = this_cpu_ptr(&fast_verdict);
-	if (c && f->flags && f->cset == cset && f->cache == c->seq &&
-	    f->gen == bulwark_exempt_gen_sched() &&
-	    f->serial == cset->dfl_cgrp->self.serial_nr &&
-	    f->dfl_mask == READ_ONCE(cgrp_dfl_root.subsys_mask))
-		flags = f->flags;
-	preempt_enable_notrace();
-	return flags;
-}
-
-/* Remembers @flags as the current task's verdict on this CPU.  Under RCU. */
-static void fast_store(const struct verdict_cache *c, u64 gen, u32 flags)
-{
-	const struct css_set *cset = task_css_set(current);
-	unsigned int dfl_mask = READ_ONCE(cgrp_dfl_root.subsys_mask);
-	struct fast_verdict *f;
-
+	epoch = atomic_long_read(&bulwark_contain_epoch);
+	dfl_mask = READ_ONCE(cgrp_dfl_root.subsys_mask);
 	/*
-	 * The mask is read before the css_set's controllers, so that one
-	 * bound to v1 meanwhile makes the stored mask stale rather than
-	 * the verdict.
+	 * The epoch is read before the exempt list (the list is published
+	 * before the epoch moves on), and the mask before the css_set's
+	 * controllers, so that either changing meanwhile makes the record
+	 * stale rather than wrong.
 	 */
 	smp_rmb();
-	if (!c || !cset_v2_only(cset))
-		return;
-	preempt_disable();
-	f = this_cpu_ptr(&fast_verdict);
-	f->dfl_mask = dfl_mask;
-	f->cset = cset;
-	f->cache = c->seq;
-	f->serial = cset->dfl_cgrp->self.serial_nr;
-	f->gen = gen;
-	f->flags = flags;
-	preempt_enable();
-}
-
-/* cached_verdict() when its CPU has not found the task's yet. */
-static noinline u32 slow_cached_verdict(void)
-{
-	const struct bulwark_exempt *ex;
-	struct verdict_cache *c;
-	u32 flags;
-	u64 gen;
-
 	rcu_read_lock();
-	ex = bulwark_exempt_current();
-	gen = ex ? ex->gen : 0;
-	c = rcu_dereference(cache);
-	flags = task_cached_verdict(current, NULL, 0);
-	if (flags)
-		fast_store(c, gen, flags);
+	cset = task_css_set(current);
+	flags = cset_cached_verdict(cset, NULL, 0);
+	if (flags && cset_v2_only(cset)) {
+		preempt_disable();
+		__this_cpu_write(bulwark_fast_verdict.cset, cset);
+		__this_cpu_write(bulwark_fast_verdict.serial,
+				 cset->dfl_cgrp->self.serial_nr);
+		__this_cpu_write(bulwark_fast_verdict.epoch, epoch);
+		__this_cpu_write(bulwark_fast_verdict.dfl_mask, dfl_mask);
+		__this_cpu_write(bulwark_fast_verdict.flags, flags);
+		preempt_enable();
+	}
 	rcu_read_unlock();
 	return flags;
-}
-
-/*
- * The current task's cached verdict (task_cached_verdict()); without
- * @id, first as its CPU last found it.
- */
-static __always_inline u32 cached_verdict(char *id, size_t len)
-{
-	u32 flags;
-
-	if (id)
-		return task_cached_verdict(current, id, len);
-	flags = fast_lookup();
-	return flags ? flags : slow_cached_verdict();
 }
 
 /*
@@ -530,7 +444,7 @@ static u32 task_verdict(struct task_struct *task, char *id, size_t len,
 	rcu_read_lock();
 	ex = bulwark_exempt_current();
 	v->key.gen = ex ? ex->gen : 0;
-	task_cgroups(task, &v->key, cgrp);
+	cset_cgroups(task_css_set(task), &v->key, cgrp);
 	classify(cgrp, ex, v, buf);
 	flags = v->flags | VERDICT_KNOWN;
 	if (id)
@@ -557,8 +471,8 @@ static u32 current_verdict_atomic(char *id, size_t len)
 
 /*
  * Whether a rule that reaches as far as @max_scope applies to the current
- * task, with @ask, cached_verdict() or current_verdict(), for the verdict
- * when it is needed.  A verdict of 0 (none cached) counts as contained.
+ * task, with @ask, current_verdict() or current_verdict_atomic(), for
+ * the verdict when it is needed.  A verdict of 0 (none cached) counts as contained.
  */
 static __always_inline bool contained(u32 (*ask)(char *id, size_t len),
 				      int max_scope)
@@ -578,18 +492,27 @@ static __always_inline bool contained(u32 (*ask)(char *id, size_t len),
 			 VERDICT_CONTAINER;
 }
 
-/**
- * bulwark_current_contained_cached - does a rule apply, as far as cached?
- * @max_scope: as for bulwark_current_maybe_contained()
- *
- * As bulwark_current_maybe_contained(), in atomic context, but tells a
- * task known to be contained from one whose cgroups have no cached
- * verdict yet.
- *
- * Return: 1 when the rule applies to the current task, 0 when it does
- * not, -1 when only bulwark_current_contained() can tell.
+/*
+ * The current task's cached verdict (0 for none), first as its CPU last
+ * found it.
  */
-int bulwark_current_contained_cached(int max_scope)
+static u32 cached_verdict(void)
+{
+	u32 flags = bulwark_fast_verdict_lookup();
+
+	return flags ? flags : slow_cached_verdict();
+}
+
+/**
+ * bulwark_current_contained_cached_slow - the rest of
+ *	bulwark_current_contained_cached()
+ * @max_scope: as for bulwark_current_contained_cached()
+ *
+ * Out of line, for the cases its inline part does not answer.
+ *
+ * Return: as bulwark_current_contained_cached().
+ */
+int bulwark_current_contained_cached_slow(int max_scope)
 {
 	int scope = min(READ_ONCE(bulwark_scope), max_scope);
 	u32 flags;
@@ -598,33 +521,16 @@ int bulwark_current_contained_cached(int max_scope)
 	    (scope >= BULWARK_SCOPE_NS && in_child_namespace(current))) {
 		if (!bulwark_exempt_any())
 			return 1;
-		flags = cached_verdict(NULL, 0);
+		flags = cached_verdict();
 		if (!flags)
 			return -1;
 		return !(flags & VERDICT_EXEMPT);
 	}
-	flags = cached_verdict(NULL, 0);
+	flags = cached_verdict();
 	if (!flags)
 		return -1;
 	return (flags & (VERDICT_CONTAINER | VERDICT_EXEMPT)) ==
 	       VERDICT_CONTAINER;
-}
-
-/**
- * bulwark_current_maybe_contained - might a rule apply to the current task?
- * @max_scope: the widest scope the rule follows: BULWARK_SCOPE_ALL for
- *	the miner rule, BULWARK_SCOPE_NS for the others, which scope 2
- *	does not extend to host tasks
- *
- * For the hooks' "want" tests, in atomic context: it only looks at
- * cached verdicts.  When none is cached it answers true, and the
- * handler must then ask bulwark_current_contained().
- *
- * Return: false when the rule certainly does not apply to the task.
- */
-bool bulwark_current_maybe_contained(int max_scope)
-{
-	return contained(cached_verdict, max_scope);
 }
 
 /**
@@ -811,11 +717,16 @@ void bulwark_container_id(char *buf, size_t len)
 /**
  * bulwark_contain_flush - forget the cached verdicts
  *
- * They stay correct, so this only gives their memory back, a little
- * later.  Safe in any context.
+ * Called once the exempt list changed: the CPUs' records of the last
+ * verdict stop holding at once, and the cache, whose verdicts are keyed
+ * by the list's generation and stay correct, gives its memory back a
+ * little later.  Safe in any context.
  */
 void bulwark_contain_flush(void)
 {
+	/* The list was published before: see slow_cached_verdict(). */
+	smp_mb__before_atomic();
+	atomic_long_inc(&bulwark_contain_epoch);
 	schedule_work(&cache_flush_work);
 }
 

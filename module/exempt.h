@@ -60,21 +60,6 @@ static inline const struct bulwark_exempt *bulwark_exempt_current(void)
 }
 
 /**
- * bulwark_exempt_gen_sched - the generation of the exempt list in force
- *
- * For a caller with preemption off, which is an RCU reader too: the
- * list is freed with kvfree_rcu().
- *
- * Return: the list's generation, or 0 when no prefix is exempt.
- */
-static inline u64 bulwark_exempt_gen_sched(void)
-{
-	const struct bulwark_exempt *ex = rcu_dereference_sched(bulwark_exempt_list);
-
-	return ex ? ex->gen : 0;
-}
-
-/**
  * bulwark_exempt_any - is any prefix exempt?
  *
  * Only tests the pointer: no read-side section of RCU is needed.

@@ -54,7 +54,7 @@
 #endif
 
 /* The miner rule is on and has something to find. */
-static bool miner_on(void)
+static __always_inline bool miner_on(void)
 {
 	return READ_ONCE(bulwark_miner_mode) != BULWARK_MODE_OFF &&
 	       !bulwark_blocklist_empty();
@@ -64,7 +64,7 @@ static bool miner_on(void)
  * An exec: the miner rule's or the drift rule's.  One look at the task:
  * the miner rule's scope includes the drift rule's.
  */
-static bool want_bprm(struct bulwark_ftrace_regs *fregs)
+static __always_inline bool want_bprm(struct bulwark_ftrace_regs *fregs)
 {
 	if (miner_on())
 		return bulwark_current_maybe_contained(MINER_SCOPE);
