@@ -727,6 +727,86 @@ int bulwark_escape_ptrace(struct task_struct *child)
 }
 
 /**
+ * bulwark_escape_lockdown_concerns - is @what judged by the escape rule?
+ * @what: why the kernel asks whether it is locked down
+ *
+ * What a lockdown of the kernel's integrity refuses to everyone, the
+ * escape rule refuses to contained tasks: each reaches the hardware or
+ * the kernel's memory beneath every other rule (I/O ports, MSRs, PCI
+ * configuration and BARs, ACPI tables, debugfs files that write, a
+ * serial port's I/O base, unsafe module parameters, BPF writes to
+ * another process's memory).  Not the reasons judged elsewhere already
+ * (/dev/mem and /dev/port at their open, kexec at its load), not an
+ * unsigned module of the host's tree, which the rule lets a container
+ * load, and not hibernation, which the kernel asks about when anyone
+ * reads /sys/power/state: /dev/snapshot and /sys/power/resume are
+ * judged at their open.  For the want test: any context.
+ *
+ * Return: true when the handler judges @what.
+ */
+bool bulwark_escape_lockdown_concerns(enum lockdown_reason what)
+{
+	return what > LOCKDOWN_MODULE_SIGNATURE &&
+	       what < LOCKDOWN_INTEGRITY_MAX && what != LOCKDOWN_DEV_MEM &&
+	       what != LOCKDOWN_KEXEC && what != LOCKDOWN_HIBERNATION;
+}
+
+/* A short name for @what, for the report's path. */
+static const char *lockdown_name(enum lockdown_reason what)
+{
+	switch (what) {
+	case LOCKDOWN_EFI_TEST:
+		return "efi_test";
+	case LOCKDOWN_PCI_ACCESS:
+		return "pci";
+	case LOCKDOWN_IOPORT:
+		return "ioport";
+	case LOCKDOWN_MSR:
+		return "msr";
+	case LOCKDOWN_ACPI_TABLES:
+		return "acpi_tables";
+	case LOCKDOWN_PCMCIA_CIS:
+		return "pcmcia_cis";
+	case LOCKDOWN_TIOCSSERIAL:
+		return "tiocsserial";
+	case LOCKDOWN_MODULE_PARAMETERS:
+		return "module_parameters";
+	case LOCKDOWN_MMIOTRACE:
+		return "mmiotrace";
+	case LOCKDOWN_DEBUGFS:
+		return "debugfs";
+	case LOCKDOWN_BPF_WRITE_USER:
+		return "bpf_write_user";
+	case LOCKDOWN_DBG_WRITE_KERNEL:
+		return "dbg_write_kernel";
+	default:
+		return "lockdown";
+	}
+}
+
+/**
+ * bulwark_escape_lockdown - may a contained task do what a lockdown stops?
+ * @what: as for bulwark_escape_lockdown_concerns()
+ *
+ * Reported as a raw device, named by @what.  The kernel asks from
+ * process context, sometimes under a spinning lock: atomic.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bulwark_escape_lockdown(enum lockdown_reason what)
+{
+	struct bulwark_event ev = {
+		.op = "rawdev",
+		.text = lockdown_name(what),
+		.atomic = true,
+	};
+
+	if (!bulwark_escape_lockdown_concerns(what))
+		return 0;
+	return judge(&ev);
+}
+
+/**
  * bulwark_escape_init - find the host's module tree
  *
  * Resolved in the loading task's mount namespace, the host's: bulwark

@@ -113,6 +113,8 @@ int bulwark_escape_setns(struct ns_common *ns);
 bool bulwark_escape_service_socket(const struct sock *other);
 int bulwark_escape_connect(struct sock *other);
 int bulwark_escape_ptrace(struct task_struct *child);
+bool bulwark_escape_lockdown_concerns(enum lockdown_reason what);
+int bulwark_escape_lockdown(enum lockdown_reason what);
 int bulwark_escape_init(void);
 void bulwark_escape_exit(void);
 

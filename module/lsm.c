@@ -15,12 +15,14 @@
 #include <linux/binfmts.h>
 #include <linux/cgroup.h>
 #include <linux/fs.h>
+#include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm_types.h>
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/mount.h>
+#include <linux/preempt.h>
 #include <uapi/linux/mount.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
@@ -262,6 +264,13 @@ static bool want_escape_load(struct bulwark_ftrace_regs *fregs)
 
 	return (id == LOADING_MODULE || id == LOADING_KEXEC_IMAGE ||
 		id == LOADING_KEXEC_INITRAMFS) &&
+	       want_escape(fregs);
+}
+
+/* As want_escape(), for what a lockdown of the kernel's integrity stops. */
+static bool want_escape_lockdown(struct bulwark_ftrace_regs *fregs)
+{
+	return bulwark_escape_lockdown_concerns(bulwark_fregs_arg(fregs, 0)) &&
 	       want_escape(fregs);
 }
 
@@ -863,6 +872,7 @@ static int (*orig_cgroup_procs_write_permission)(struct cgroup *src_cgrp,
 						 struct super_block *sb,
 						 struct cgroup_namespace *ns);
 #endif
+static int (*orig_locked_down)(enum lockdown_reason what);
 static long (*orig_delete_module)(const struct pt_regs *regs);
 static long (*orig_ia32_delete_module)(const struct pt_regs *regs);
 
@@ -915,6 +925,26 @@ static int hook_unix_stream_connect(struct sock *sock, struct sock *other,
 		ret = bulwark_escape_connect(other);
 	if (!ret)
 		ret = orig_unix_stream_connect(sock, other, newsk);
+
+	bulwark_hook_leave();
+	return ret;
+}
+
+/*
+ * security_locked_down(): asked from process context, sometimes with
+ * a spinning lock held; never judged from an interrupt, nor with
+ * interrupts off (a debugger's stop), where the task at hand is not
+ * the one asking.
+ */
+static int hook_locked_down(enum lockdown_reason what)
+{
+	int ret = 0;
+
+	if (in_task() && !irqs_disabled() &&
+	    bulwark_current_contained_atomic(ESCAPE_SCOPE))
+		ret = bulwark_escape_lockdown(what);
+	if (!ret)
+		ret = orig_locked_down(what);
 
 	bulwark_hook_leave();
 	return ret;
@@ -1283,6 +1313,7 @@ static struct bulwark_hook hooks[] = {
 	HOOK(ptrace_access_check, want_escape_ptrace),
 	HOOK(kernel_read_file, want_escape_read),
 	HOOK(kernel_load_data, want_escape_load),
+	HOOK(locked_down, want_escape_lockdown),
 	RAW_HOOK(pidns_install, want_escape),
 	RAW_HOOK(mntns_install, want_escape),
 	RAW_HOOK(cgroupns_install, want_escape),

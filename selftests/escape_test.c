@@ -24,6 +24,8 @@
  */
 
 #include <sched.h>
+#include <dirent.h>
+#include <sys/io.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -498,6 +500,33 @@ static int op_ptrace_own_child(struct job *j)
 }
 
 /* Removes the chain of @depth directories @name below INNER. */
+static int op_ioperm(struct job *j)
+{
+	return result(ioperm(0x80, 1, 1));
+}
+
+static int op_iopl(struct job *j)
+{
+	return result(iopl(3));
+}
+
+/* Writes back the byte at j->flags of the PCI config space j->path. */
+static int op_pci_config_write(struct job *j)
+{
+	unsigned char b;
+	int fd, ret;
+
+	fd = open(j->path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (pread(fd, &b, 1, j->flags) != 1)
+		ret = errno ? errno : EIO;
+	else
+		ret = result(pwrite(fd, &b, 1, j->flags) == 1 ? 0 : -1);
+	close(fd);
+	return ret;
+}
+
 static void rm_chain(const char *name, int depth)
 {
 	int fds[32], i;
@@ -1556,6 +1585,83 @@ TEST_F(escape, dev_mem_and_port)
 	/* /dev/null is a character device of the same major. */
 	snprintf(j.path, sizeof(j.path), "/dev/null");
 	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+}
+
+/*
+ * I/O ports reach the hardware beneath every other rule (a DMA engine
+ * writes the host's memory): what a lockdown refuses to everyone, the
+ * rule refuses to a container, privileged or not.
+ */
+TEST_F(escape, io_ports)
+{
+	struct job j = { .fn = op_ioperm };
+	int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	ASSERT_LE(0, kfd);
+	/* The earlier tests' lines may have used the rate limit up. */
+	sleep(6);
+	lseek(kfd, 0, SEEK_END);
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	EXPECT_TRUE(kmsg_find_both(kfd, "action=deny op=rawdev reason=host_escape",
+				   "path=\"ioport\""));
+	close(kfd);
+	j.fn = op_iopl;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	/* The host keeps both. */
+	EXPECT_EQ(0, as_host(&j));
+	j.fn = op_ioperm;
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+	/* Audit mode lets it through, counted. */
+	set_knob(_metadata, "escape_mode", 1);
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 1);
+}
+
+/* The first PCI device's config file, in @buf; false if there is none. */
+static bool pci_config_file(char *buf, size_t size)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(buf, size, "/sys/bus/pci/devices/%s/config", e->d_name);
+		found = !access(buf, F_OK);
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * A PCI device's configuration space: its BARs and command register
+ * point a device's DMA anywhere.  The byte written is the one read, the
+ * interrupt line register, which only software reads.
+ */
+TEST_F(escape, pci_config_write)
+{
+	struct job j = { .fn = op_pci_config_write, .flags = 0x3c };
+
+	if (!pci_config_file(j.path, sizeof(j.path)))
+		SKIP(return, "no PCI device");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	/* Reading it stays allowed. */
+	j.fn = op_open;
+	j.flags = O_RDONLY;
+	EXPECT_EQ(0, contained_run(variant, &j));
+	check_counted(_metadata, self, 0, 0);
+	/* The host writes it. */
+	j.fn = op_pci_config_write;
+	j.flags = 0x3c;
+	EXPECT_EQ(0, as_host(&j));
 	check_counted(_metadata, self, 0, 0);
 }
 
