@@ -114,17 +114,38 @@ static __always_inline u32 bulwark_fast_verdict_lookup(void)
 int bulwark_current_contained_cached_slow(int max_scope);
 
 /**
- * bulwark_current_contained_cached - does a rule apply, as far as cached?
- * @max_scope: the widest scope the rule follows: BULWARK_SCOPE_ALL for
- *	the miner rule, BULWARK_SCOPE_NS for the others, which scope 2
+ * bulwark_current_host_cached - is the current task one no rule judges?
+ * @max_scope: the widest scope of the rules asking: BULWARK_SCOPE_ALL
+ *	for the miner rule, BULWARK_SCOPE_NS for the others, which scope 2
  *	does not extend to host tasks
+ *
+ * The answer every host task's call gets, inline: a task of the
+ * initial namespaces whose CPU last found its cgroups to be the host's,
+ * and not exempt, costs a few loads and no call.  Holds in every mode.
+ *
+ * Return: true when the current task is certainly not contained; false
+ * when only a closer look can tell.
+ */
+static __always_inline bool bulwark_current_host_cached(int max_scope)
+{
+	int scope = min(READ_ONCE(bulwark_scope), max_scope);
+
+	if (scope == BULWARK_SCOPE_ALL ||
+	    (scope >= BULWARK_SCOPE_NS && bulwark_current_in_child_ns()))
+		return false;
+	return bulwark_fast_verdict_lookup() == BULWARK_VERDICT_KNOWN;
+}
+
+int bulwark_current_contained_cached_slow(int max_scope);
+
+/**
+ * bulwark_current_contained_cached - does a rule apply, as far as cached?
+ * @max_scope: as for bulwark_current_host_cached()
  *
  * For the hooks' "want" tests, in atomic context: it only looks at
  * cached verdicts, and tells a task known to be contained from one
- * whose cgroups have no cached verdict yet.  Inline, the answer every
- * host task's call gets: a task of the initial namespaces whose CPU
- * last found its cgroups to be the host's, and not exempt, costs a few
- * loads and no call.  Any other case is left to
+ * whose cgroups have no cached verdict yet.  A host task's answer is
+ * bulwark_current_host_cached()'s, inline; any other case is left to
  * bulwark_current_contained_cached_slow().
  *
  * Return: 1 when the rule applies to the current task, 0 when it does
@@ -132,15 +153,8 @@ int bulwark_current_contained_cached_slow(int max_scope);
  */
 static __always_inline int bulwark_current_contained_cached(int max_scope)
 {
-	int scope = min(READ_ONCE(bulwark_scope), max_scope);
-
-	if (scope == BULWARK_SCOPE_ALL ||
-	    (scope >= BULWARK_SCOPE_NS && bulwark_current_in_child_ns())) {
-		if (!bulwark_exempt_any())
-			return 1;
-	} else if (bulwark_fast_verdict_lookup() == BULWARK_VERDICT_KNOWN) {
+	if (bulwark_current_host_cached(max_scope))
 		return 0;
-	}
 	return bulwark_current_contained_cached_slow(max_scope);
 }
 

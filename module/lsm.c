@@ -441,10 +441,24 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 static struct bulwark_hook *mprotect_hook;
 
 /*
+ * The rest of bulwark_mprotect_want(), for a task that may be
+ * contained: out of line, so that a host task's answer needs no stack
+ * frame.
+ */
+static noinline notrace unsigned long
+mprotect_want_rules(unsigned long parent_ip)
+{
+	if (!want_bprm(NULL))
+		return 0;
+	return bulwark_hook_direct(mprotect_hook, parent_ip);
+}
+
+/*
  * want_mprotect() past its first test, for the direct trampoline below;
- * @parent_ip is where security_file_mprotect() returns to.  Preemptible:
- * want_bprm() needs no more (the cached verdict disables preemption
- * itself).
+ * @parent_ip is where security_file_mprotect() returns to.  A task that
+ * neither exec rule judges, at the wider scope of the two, is told
+ * first, whatever their modes: that is every host task's call.  Preemptible: the cached verdict disables
+ * preemption itself.
  *
  * Return: where the trampoline returns to instead of the function's
  * body (the handler), or 0.
@@ -453,9 +467,10 @@ __visible notrace unsigned long
 bulwark_mprotect_want(struct vm_area_struct *vma, unsigned long reqprot,
 		      unsigned long prot, unsigned long parent_ip)
 {
-	if (!vma->vm_file || (vma->vm_flags & VM_EXEC) || !want_bprm(NULL))
+	if (!vma->vm_file || (vma->vm_flags & VM_EXEC) ||
+	    bulwark_current_host_cached(MINER_SCOPE))
 		return 0;
-	return bulwark_hook_direct(mprotect_hook, parent_ip);
+	return mprotect_want_rules(parent_ip);
 }
 
 /*
