@@ -457,8 +457,8 @@ mprotect_want_rules(unsigned long parent_ip)
  * want_mprotect() past its first test, for the direct trampoline below;
  * @parent_ip is where security_file_mprotect() returns to.  A task that
  * neither exec rule judges, at the wider scope of the two, is told
- * first, whatever their modes: that is every host task's call.  Preemptible: the cached verdict disables
- * preemption itself.
+ * first, whatever their modes: that is every host task's call.
+ * Preemptible: the cached verdict disables preemption itself.
  *
  * Return: where the trampoline returns to instead of the function's
  * body (the handler), or 0.
