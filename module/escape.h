@@ -11,6 +11,7 @@
 #include <linux/kernel_read_file.h>
 #include <linux/magic.h>
 #include <linux/security.h>
+#include <linux/termios.h>
 #include <linux/types.h>
 
 struct cgroup;
@@ -89,7 +90,9 @@ static inline bool bulwark_escape_open_concerns(const struct file *file)
  * that changes a device (its backing file, its offset or size, or
  * detaching it), or BLKPG, which changes a disk's partitions; the
  * handler judges them on held devices only (bulwark_escape_ioctl()).
- * Every other command goes through.
+ * And the terminal commands that type into a terminal's input:
+ * TIOCSTI, and TIOCLINUX's selection paste.  Every other command goes
+ * through.
  *
  * Return: true when the ioctl may be an escape.
  */
@@ -97,12 +100,14 @@ static inline bool bulwark_escape_ioctl_concerns(unsigned int cmd)
 {
 	/* LOOP_SET_FD (0x4C00) to LOOP_CONFIGURE (0x4C0A), the getters aside. */
 	return (cmd >= 0x4C00 && cmd <= 0x4C0A && cmd != 0x4C03 &&
-		cmd != 0x4C05) || cmd == BLKPG;
+		cmd != 0x4C05) || cmd == BLKPG || cmd == TIOCSTI ||
+	       cmd == TIOCLINUX;
 }
 
 bool bulwark_escape_read_concerns(enum kernel_read_file_id id);
 int bulwark_escape_open(const struct file *file);
-int bulwark_escape_ioctl(const struct file *file, unsigned int cmd);
+int bulwark_escape_ioctl(const struct file *file, unsigned int cmd,
+			 unsigned long arg);
 int bulwark_escape_read_file(const struct file *file,
 			     enum kernel_read_file_id id);
 int bulwark_escape_load_data(enum kernel_load_data_id id);

@@ -23,8 +23,9 @@
  * not the host's; audit and off modes and the exempt list allow.
  */
 
-#include <sched.h>
 #include <dirent.h>
+#include <poll.h>
+#include <sched.h>
 #include <sys/io.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -34,6 +35,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <termios.h>
 
 #include <linux/blkpg.h>
 #include <linux/bpf.h>
@@ -525,6 +527,13 @@ static int op_pci_config_write(struct job *j)
 		ret = result(pwrite(fd, &b, 1, j->flags) == 1 ? 0 : -1);
 	close(fd);
 	return ret;
+}
+
+static int op_tiocsti(struct job *j)
+{
+	char c = 'x';
+
+	return result(ioctl(j->fd, TIOCSTI, &c));
 }
 
 static void rm_chain(const char *name, int depth)
@@ -1663,6 +1672,55 @@ TEST_F(escape, pci_config_write)
 	j.flags = 0x3c;
 	EXPECT_EQ(0, as_host(&j));
 	check_counted(_metadata, self, 0, 0);
+}
+
+/* Whether @fd has input to read, within 100 ms. */
+static bool has_input(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 100) == 1;
+}
+
+/*
+ * TIOCSTI types into a terminal's input as if its user had: into a host
+ * shell's terminal, a command the shell runs on the host.  Refused on
+ * every terminal; here a pseudo-terminal the test made.
+ */
+TEST_F(escape, tiocsti)
+{
+	struct job j = { .fn = op_tiocsti };
+	struct termios t;
+	int master, slave, ret;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ASSERT_LE(0, master);
+	ASSERT_EQ(0, grantpt(master));
+	ASSERT_EQ(0, unlockpt(master));
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ASSERT_LE(0, slave);
+	ASSERT_EQ(0, tcgetattr(slave, &t));
+	cfmakeraw(&t);
+	ASSERT_EQ(0, tcsetattr(slave, TCSANOW, &t));
+	j.fd = slave;
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	/* Nothing reached the terminal's input. */
+	EXPECT_FALSE(has_input(slave));
+	/*
+	 * The host may, with CAP_SYS_ADMIN, where the kernel allows TIOCSTI
+	 * at all (dev.tty.legacy_tiocsti, 6.2+, refuses it with EIO).
+	 */
+	ret = as_host(&j);
+	if (ret == EIO) {
+		TH_LOG("the kernel refuses TIOCSTI to everyone");
+	} else {
+		EXPECT_EQ(0, ret);
+		EXPECT_TRUE(has_input(slave));
+	}
+	check_counted(_metadata, self, 0, 0);
+	close(slave);
+	close(master);
 }
 
 /* --- Cgroup moves. --- */
