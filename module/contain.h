@@ -128,8 +128,14 @@ int bulwark_current_contained_cached_slow(int max_scope);
  */
 static __always_inline bool bulwark_current_host_cached(int max_scope)
 {
-	int scope = min(READ_ONCE(bulwark_scope), max_scope);
+	/*
+	 * Not min(READ_ONCE(), ...): on 5.10 its temporary is volatile,
+	 * kept on the stack and read again for each use.
+	 */
+	int scope = READ_ONCE(bulwark_scope);
 
+	if (scope > max_scope)
+		scope = max_scope;
 	if (scope == BULWARK_SCOPE_ALL ||
 	    (scope >= BULWARK_SCOPE_NS && bulwark_current_in_child_ns()))
 		return false;
