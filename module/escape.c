@@ -50,8 +50,6 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/tiocl.h>
-#include <linux/uaccess.h>
 #include <linux/utsname.h>
 #include <net/af_unix.h>
 #include <net/net_namespace.h>
@@ -382,7 +380,6 @@ static int judge_move_open(const struct file *file)
  * bulwark_escape_ioctl - may a contained task issue this ioctl?
  * @file: the file it is issued on
  * @cmd: the command, for which bulwark_escape_ioctl_concerns() held
- * @arg: its argument
  *
  * Through a descriptor opened read-only:
  *
@@ -402,32 +399,24 @@ static int judge_move_open(const struct file *file)
  *   virtual console.  A container that reaches a host terminal (its
  *   controlling terminal shared with a host shell, a host shell's
  *   descriptor through /proc with --pid=host, the host's /dev/pts)
- *   would run commands there as that shell's user.  Refused on every
- *   terminal, the container's own included, as the kernel does to
- *   everyone with dev.tty.legacy_tiocsti set to 0.
+ *   would run commands there as that shell's user.  TIOCSTI is refused
+ *   on every terminal, the container's own included, as the kernel does
+ *   to everyone with dev.tty.legacy_tiocsti set to 0; TIOCLINUX (a
+ *   virtual console's only) whatever its subcode, which the kernel reads
+ *   from memory the caller may change after bulwark looked.
  *
  * May sleep.
  *
  * Return: 0 or -EPERM.
  */
-int bulwark_escape_ioctl(const struct file *file, unsigned int cmd,
-			 unsigned long arg)
+int bulwark_escape_ioctl(const struct file *file, unsigned int cmd)
 {
 	const struct inode *inode = file_inode(file);
 	unsigned int major = 0;
 	bool held;
-	u8 sub;
 
-	if (cmd == TIOCSTI)
+	if (cmd == TIOCSTI || cmd == TIOCLINUX)
 		return judge_path("rawdev", &file->f_path);
-	if (cmd == TIOCLINUX) {
-		/* The subcode is the argument's first byte. */
-		if (get_user(sub, (const u8 __user *)arg))
-			return 0;
-		if (sub == TIOCL_SETSEL || sub == TIOCL_PASTESEL)
-			return judge_path("rawdev", &file->f_path);
-		return 0;
-	}
 	if (!bulwark_escape_ioctl_concerns(cmd) || !S_ISBLK(inode->i_mode))
 		return 0;
 	/*

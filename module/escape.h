@@ -91,7 +91,7 @@ static inline bool bulwark_escape_open_concerns(const struct file *file)
  * detaching it), or BLKPG, which changes a disk's partitions; the
  * handler judges them on held devices only (bulwark_escape_ioctl()).
  * And the terminal commands that type into a terminal's input:
- * TIOCSTI, and TIOCLINUX's selection paste.  Every other command goes
+ * TIOCSTI, and TIOCLINUX (its selection paste).  Every other command goes
  * through.
  *
  * Return: true when the ioctl may be an escape.
@@ -106,8 +106,7 @@ static inline bool bulwark_escape_ioctl_concerns(unsigned int cmd)
 
 bool bulwark_escape_read_concerns(enum kernel_read_file_id id);
 int bulwark_escape_open(const struct file *file);
-int bulwark_escape_ioctl(const struct file *file, unsigned int cmd,
-			 unsigned long arg);
+int bulwark_escape_ioctl(const struct file *file, unsigned int cmd);
 int bulwark_escape_read_file(const struct file *file,
 			     enum kernel_read_file_id id);
 int bulwark_escape_load_data(enum kernel_load_data_id id);

@@ -633,8 +633,7 @@ static int hook_file_open(struct file *file)
  * The chattr ioctls (the keys and persist rules) and the loop driver's
  * (the escape rule).
  */
-static int judge_ioctl(struct file *file, unsigned int cmd,
-		       unsigned long arg)
+static int judge_ioctl(struct file *file, unsigned int cmd)
 {
 	int ret;
 
@@ -642,14 +641,14 @@ static int judge_ioctl(struct file *file, unsigned int cmd,
 		return 0;
 	ret = bulwark_keys_ioctl(file, cmd);
 	if (!ret && READ_ONCE(bulwark_escape_mode) != BULWARK_MODE_OFF)
-		ret = bulwark_escape_ioctl(file, cmd, arg);
+		ret = bulwark_escape_ioctl(file, cmd);
 	return ret;
 }
 
 static int hook_file_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
-	int ret = judge_ioctl(file, cmd, arg);
+	int ret = judge_ioctl(file, cmd);
 
 	if (!ret)
 		ret = orig_file_ioctl(file, cmd, arg);
@@ -661,7 +660,7 @@ static int hook_file_ioctl(struct file *file, unsigned int cmd,
 static int hook_file_ioctl_compat(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
-	int ret = judge_ioctl(file, cmd, arg);
+	int ret = judge_ioctl(file, cmd);
 
 	if (!ret)
 		ret = orig_file_ioctl_compat(file, cmd, arg);

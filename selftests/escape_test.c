@@ -536,6 +536,14 @@ static int op_tiocsti(struct job *j)
 	return result(ioctl(j->fd, TIOCSTI, &c));
 }
 
+/* TIOCLINUX's TIOCL_GETSHIFTSTATE (6), which only reads. */
+static int op_tioclinux(struct job *j)
+{
+	char sub = 6;
+
+	return result(ioctl(j->fd, TIOCLINUX, &sub));
+}
+
 static void rm_chain(const char *name, int depth)
 {
 	int fds[32], i;
@@ -1721,6 +1729,24 @@ TEST_F(escape, tiocsti)
 	check_counted(_metadata, self, 0, 0);
 	close(slave);
 	close(master);
+}
+
+/*
+ * TIOCLINUX pastes a virtual console's selection into its input: refused
+ * whatever the subcode, which the kernel reads after bulwark would.
+ */
+TEST_F(escape, tioclinux)
+{
+	struct job j = { .fn = op_tioclinux };
+
+	j.fd = open("/dev/tty1", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (j.fd < 0)
+		SKIP(return, "no virtual console");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+	close(j.fd);
 }
 
 /* --- Cgroup moves. --- */
