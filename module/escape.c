@@ -403,7 +403,9 @@ static int judge_move_open(const struct file *file)
  *   on every terminal, the container's own included, as the kernel does
  *   to everyone with dev.tty.legacy_tiocsti set to 0; TIOCLINUX (a
  *   virtual console's only) whatever its subcode, which the kernel reads
- *   from memory the caller may change after bulwark looked.
+ *   from memory the caller may change after bulwark looked.  And a
+ *   virtual console's keymap writes (KDSKBSENT and the others): bound to
+ *   Enter, a string runs in the host's shell at the next key press.
  *
  * May sleep.
  *
@@ -415,7 +417,8 @@ int bulwark_escape_ioctl(const struct file *file, unsigned int cmd)
 	unsigned int major = 0;
 	bool held;
 
-	if (cmd == TIOCSTI || cmd == TIOCLINUX)
+	if (cmd == TIOCSTI || cmd == TIOCLINUX ||
+	    bulwark_escape_keymap_ioctl(cmd))
 		return judge_path("rawdev", &file->f_path);
 	if (!bulwark_escape_ioctl_concerns(cmd) || !S_ISBLK(inode->i_mode))
 		return 0;
@@ -738,31 +741,6 @@ int bulwark_escape_ptrace(struct task_struct *child)
 	return judge(&ev);
 }
 
-/**
- * bulwark_escape_lockdown_concerns - is @what judged by the escape rule?
- * @what: why the kernel asks whether it is locked down
- *
- * What a lockdown of the kernel's integrity refuses to everyone, the
- * escape rule refuses to contained tasks: each reaches the hardware or
- * the kernel's memory beneath every other rule (I/O ports, MSRs, PCI
- * configuration and BARs, ACPI tables, debugfs files that write, a
- * serial port's I/O base, unsafe module parameters, BPF writes to
- * another process's memory).  Not the reasons judged elsewhere already
- * (/dev/mem and /dev/port at their open, kexec at its load), not an
- * unsigned module of the host's tree, which the rule lets a container
- * load, and not hibernation, which the kernel asks about when anyone
- * reads /sys/power/state: /dev/snapshot and /sys/power/resume are
- * judged at their open.  For the want test: any context.
- *
- * Return: true when the handler judges @what.
- */
-bool bulwark_escape_lockdown_concerns(enum lockdown_reason what)
-{
-	return what > LOCKDOWN_MODULE_SIGNATURE &&
-	       what < LOCKDOWN_INTEGRITY_MAX && what != LOCKDOWN_DEV_MEM &&
-	       what != LOCKDOWN_KEXEC && what != LOCKDOWN_HIBERNATION;
-}
-
 /* A short name for @what, for the report's path. */
 static const char *lockdown_name(enum lockdown_reason what)
 {
@@ -801,7 +779,7 @@ static const char *lockdown_name(enum lockdown_reason what)
  * @what: as for bulwark_escape_lockdown_concerns()
  *
  * Reported as a raw device, named by @what.  The kernel asks from
- * process context, sometimes under a spinning lock: atomic.
+ * process context; atomic where preemption is off.
  *
  * Return: 0 or -EPERM.
  */
@@ -810,11 +788,11 @@ int bulwark_escape_lockdown(enum lockdown_reason what)
 	struct bulwark_event ev = {
 		.op = "rawdev",
 		.text = lockdown_name(what),
-		.atomic = true,
 	};
 
 	if (!bulwark_escape_lockdown_concerns(what))
 		return 0;
+	ev.atomic = !preemptible();
 	return judge(&ev);
 }
 

@@ -8,6 +8,7 @@
 
 #include <linux/blkpg.h>
 #include <linux/fs.h>
+#include <linux/kd.h>
 #include <linux/kernel_read_file.h>
 #include <linux/magic.h>
 #include <linux/security.h>
@@ -82,6 +83,13 @@ static inline bool bulwark_escape_open_concerns(const struct file *file)
 	       magic == CGROUP2_SUPER_MAGIC || magic == BULWARK_CONFIGFS_MAGIC;
 }
 
+/* A virtual console's keymap writes (<linux/kd.h>). */
+static inline bool bulwark_escape_keymap_ioctl(unsigned int cmd)
+{
+	return cmd == KDSKBENT || cmd == KDSKBSENT || cmd == KDSKBDIACR ||
+	       cmd == KDSKBDIACRUC || cmd == KDSETKEYCODE;
+}
+
 /**
  * bulwark_escape_ioctl_concerns - might the escape rule judge this ioctl?
  * @cmd: the ioctl's command
@@ -91,7 +99,8 @@ static inline bool bulwark_escape_open_concerns(const struct file *file)
  * detaching it), or BLKPG, which changes a disk's partitions; the
  * handler judges them on held devices only (bulwark_escape_ioctl()).
  * And the terminal commands that type into a terminal's input:
- * TIOCSTI, and TIOCLINUX (its selection paste).  Every other command goes
+ * TIOCSTI, TIOCLINUX (its selection paste), and a virtual console's
+ * keymap writes, which bind a key (Enter) to a string of the caller's.  Every other command goes
  * through.
  *
  * Return: true when the ioctl may be an escape.
@@ -101,7 +110,49 @@ static inline bool bulwark_escape_ioctl_concerns(unsigned int cmd)
 	/* LOOP_SET_FD (0x4C00) to LOOP_CONFIGURE (0x4C0A), the getters aside. */
 	return (cmd >= 0x4C00 && cmd <= 0x4C0A && cmd != 0x4C03 &&
 		cmd != 0x4C05) || cmd == BLKPG || cmd == TIOCSTI ||
-	       cmd == TIOCLINUX;
+	       cmd == TIOCLINUX || bulwark_escape_keymap_ioctl(cmd);
+}
+
+/**
+ * bulwark_escape_lockdown_concerns - is @what judged by the escape rule?
+ * @what: why the kernel asks whether it is locked down
+ *
+ * What a lockdown of the kernel's integrity refuses to everyone, the
+ * escape rule refuses to contained tasks: each reaches the hardware or
+ * the kernel's memory beneath every other rule (I/O ports, MSRs, PCI
+ * configuration and BARs, ACPI tables, debugfs files, a serial port's
+ * I/O base, unsafe module parameters, BPF writes to another process's
+ * memory, EFI's test driver, mmiotrace, a kernel debugger's writes).
+ * Listed one by one: a reason a later kernel adds is not judged before
+ * it is read.  Not the reasons judged elsewhere already (/dev/mem and
+ * /dev/port at their open, kexec at its load), not an unsigned module of
+ * the host's tree, which the rule lets a container load, and not
+ * hibernation, which the kernel asks about when anyone reads
+ * /sys/power/state: /dev/snapshot and /sys/power/resume are judged at
+ * their open.  Inline, for the want test that every call of
+ * security_locked_down() meets; any context.
+ *
+ * Return: true when the handler judges @what.
+ */
+static inline bool bulwark_escape_lockdown_concerns(enum lockdown_reason what)
+{
+	switch (what) {
+	case LOCKDOWN_EFI_TEST:
+	case LOCKDOWN_PCI_ACCESS:
+	case LOCKDOWN_IOPORT:
+	case LOCKDOWN_MSR:
+	case LOCKDOWN_ACPI_TABLES:
+	case LOCKDOWN_PCMCIA_CIS:
+	case LOCKDOWN_TIOCSSERIAL:
+	case LOCKDOWN_MODULE_PARAMETERS:
+	case LOCKDOWN_MMIOTRACE:
+	case LOCKDOWN_DEBUGFS:
+	case LOCKDOWN_BPF_WRITE_USER:
+	case LOCKDOWN_DBG_WRITE_KERNEL:
+		return true;
+	default:
+		return false;
+	}
 }
 
 bool bulwark_escape_read_concerns(enum kernel_read_file_id id);
@@ -117,7 +168,6 @@ int bulwark_escape_setns(struct ns_common *ns);
 bool bulwark_escape_service_socket(const struct sock *other);
 int bulwark_escape_connect(struct sock *other);
 int bulwark_escape_ptrace(struct task_struct *child);
-bool bulwark_escape_lockdown_concerns(enum lockdown_reason what);
 int bulwark_escape_lockdown(enum lockdown_reason what);
 int bulwark_escape_init(void);
 void bulwark_escape_exit(void);

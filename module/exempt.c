@@ -193,11 +193,14 @@ static int commit(void *priv)
 				  lockdep_is_held(&bulwark_config_mutex));
 	if (old)
 		kvfree_rcu(old, rcu);
+	/*
+	 * Before the lock goes: no write that follows finds verdicts of
+	 * the old list in a CPU's record.  The cache's are unreachable
+	 * now; their memory comes back a little later.
+	 */
+	bulwark_contain_flush();
 out_unlock:
 	mutex_unlock(&bulwark_config_mutex);
-	/* Verdicts of the old list are unreachable now; reclaim them. */
-	if (!err)
-		bulwark_contain_flush();
 	return err;
 }
 

@@ -946,18 +946,23 @@ static int hook_unix_stream_connect(struct sock *sock, struct sock *other,
 }
 
 /*
- * security_locked_down(): asked from process context, sometimes with
- * a spinning lock held; never judged from an interrupt, nor with
- * interrupts off (a debugger's stop), where the task at hand is not
- * the one asking.
+ * security_locked_down(): asked from process context, where the task
+ * may sleep for every reason judged; never judged from an interrupt,
+ * nor with interrupts off (a debugger's stop), where the task at hand
+ * is not the one asking.
  */
 static int hook_locked_down(enum lockdown_reason what)
 {
 	int ret = 0;
+	bool contained;
 
-	if (in_task() && !irqs_disabled() &&
-	    bulwark_current_contained_atomic(ESCAPE_SCOPE))
-		ret = bulwark_escape_lockdown(what);
+	if (in_task() && !irqs_disabled()) {
+		contained = preemptible() ?
+			    bulwark_current_contained(ESCAPE_SCOPE) :
+			    bulwark_current_contained_atomic(ESCAPE_SCOPE);
+		if (contained)
+			ret = bulwark_escape_lockdown(what);
+	}
 	if (!ret)
 		ret = orig_locked_down(what);
 

@@ -38,6 +38,7 @@
 #include <termios.h>
 
 #include <linux/blkpg.h>
+#include <linux/kd.h>
 #include <linux/bpf.h>
 #include <linux/loop.h>
 #include <sys/stat.h>
@@ -542,6 +543,16 @@ static int op_tioclinux(struct job *j)
 	char sub = 6;
 
 	return result(ioctl(j->fd, TIOCLINUX, &sub));
+}
+
+/* Writes back the keymap entry of Enter (keycode 28) in the plain table. */
+static int op_keymap_write(struct job *j)
+{
+	struct kbentry e = { .kb_table = 0, .kb_index = 28 };
+
+	if (ioctl(j->fd, KDGKBENT, &e))
+		return errno;
+	return result(ioctl(j->fd, KDSKBENT, &e));
 }
 
 static void rm_chain(const char *name, int depth)
@@ -1738,6 +1749,25 @@ TEST_F(escape, tiocsti)
 TEST_F(escape, tioclinux)
 {
 	struct job j = { .fn = op_tioclinux };
+
+	j.fd = open("/dev/tty1", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (j.fd < 0)
+		SKIP(return, "no virtual console");
+	EXPECT_EQ(EPERM, contained_run(variant, &j));
+	check_counted(_metadata, self, 1, 0);
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+	close(j.fd);
+}
+
+/*
+ * A virtual console's keymap: Enter bound to a string of the container's
+ * runs it in the host's shell at the next key press.  The entry written
+ * is the one read.
+ */
+TEST_F(escape, console_keymap)
+{
+	struct job j = { .fn = op_keymap_write };
 
 	j.fd = open("/dev/tty1", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (j.fd < 0)
