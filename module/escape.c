@@ -146,6 +146,30 @@ static bool sysfs_knob(const struct dentry *dentry)
 }
 
 /*
+ * sysfs files that remove a device, probe a bus again or bind a device
+ * to another driver: deleting the host's disk and scanning its bus again
+ * makes a new block device for the same disk, which nobody holds (the
+ * mounted filesystem keeps the old one); rebinding a PCI device hands
+ * it to a driver that gives its registers and DMA to userspace (VFIO,
+ * uio).  By name, wherever they are: SCSI's delete and scan, PCI's
+ * remove and rescan, the driver core's bind, unbind, new_id, remove_id,
+ * driver_override and drivers_probe.
+ */
+static bool sysfs_device_control(const struct dentry *dentry)
+{
+	static const char *const names[] = {
+		"delete", "scan", "rescan", "remove", "bind", "unbind",
+		"new_id", "remove_id", "driver_override", "drivers_probe",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (name_is(dentry, names[i]))
+			return true;
+	return false;
+}
+
+/*
  * Whether @bdev is claimed, or the whole disk it is a partition of is.
  * While one of its partitions is claimed, a whole disk's holder is the
  * block layer's mark of that claim: every partition of a disk in use is
@@ -469,8 +493,11 @@ int bulwark_escape_open(const struct file *file)
 	case PROC_SUPER_MAGIC:
 		return proc_knob(dentry) ? judge_path("knob", &file->f_path) : 0;
 	case SYSFS_MAGIC:
-		return sysfs_knob(dentry) ? judge_path("knob", &file->f_path) :
-					    0;
+		if (sysfs_knob(dentry))
+			return judge_path("knob", &file->f_path);
+		if (sysfs_device_control(dentry))
+			return judge_path("rawdev", &file->f_path);
+		return 0;
 	case BINFMTFS_MAGIC:
 	case BULWARK_CONFIGFS_MAGIC:
 		return judge_path("knob", &file->f_path);

@@ -1779,6 +1779,53 @@ TEST_F(escape, console_keymap)
 	close(j.fd);
 }
 
+/* The first driver's file @name under /sys/bus/pci/drivers, in @buf. */
+static bool pci_driver_file(const char *name, char *buf, size_t size)
+{
+	DIR *d = opendir("/sys/bus/pci/drivers");
+	struct dirent *e;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(buf, size, "/sys/bus/pci/drivers/%s/%s", e->d_name,
+			 name);
+		found = !access(buf, F_OK);
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * Removing a device, probing a bus again, binding a device to another
+ * driver: the host's disk deleted and found again is a new device that
+ * nobody holds.  Refused at the open for writing; nothing is written.
+ */
+TEST_F(escape, sysfs_device_control)
+{
+	struct job j = { .fn = op_open, .flags = O_WRONLY };
+	char unbind[PATH_MAX];
+
+	if (access("/sys/bus/pci/rescan", F_OK))
+		SKIP(return, "no PCI bus");
+	check_open(_metadata, self, variant, "/sys/bus/pci/rescan", O_WRONLY,
+		   EPERM);
+	if (pci_driver_file("unbind", unbind, sizeof(unbind)))
+		check_open(_metadata, self, variant, unbind, O_WRONLY, EPERM);
+	/* Another file of sysfs stays writable. */
+	if (!access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK))
+		check_open(_metadata, self, variant,
+			   "/sys/kernel/mm/transparent_hugepage/enabled",
+			   O_WRONLY, 0);
+	/* The host opens them for writing. */
+	snprintf(j.path, sizeof(j.path), "/sys/bus/pci/rescan");
+	EXPECT_EQ(0, as_host(&j));
+	check_counted(_metadata, self, 0, 0);
+}
+
 /* --- Cgroup moves. --- */
 
 TEST_F(escape, cgroup_move_out)
