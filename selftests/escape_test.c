@@ -1649,10 +1649,11 @@ TEST_F(escape, io_ports)
 	check_counted(_metadata, self, 0, 1);
 }
 
-/* The first PCI device's config file, in @buf; false if there is none. */
-static bool pci_config_file(char *buf, size_t size)
+/* @dir/<entry>/@name for the first entry of @dir that has it, in @buf. */
+static bool first_sysfs_file(const char *dir, const char *name, char *buf,
+			     size_t size)
 {
-	DIR *d = opendir("/sys/bus/pci/devices");
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	bool found = false;
 
@@ -1661,7 +1662,7 @@ static bool pci_config_file(char *buf, size_t size)
 	while (!found && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(buf, size, "/sys/bus/pci/devices/%s/config", e->d_name);
+		snprintf(buf, size, "%s/%s/%s", dir, e->d_name, name);
 		found = !access(buf, F_OK);
 	}
 	closedir(d);
@@ -1677,7 +1678,8 @@ TEST_F(escape, pci_config_write)
 {
 	struct job j = { .fn = op_pci_config_write, .flags = 0x3c };
 
-	if (!pci_config_file(j.path, sizeof(j.path)))
+	if (!first_sysfs_file("/sys/bus/pci/devices", "config", j.path,
+			      sizeof(j.path)))
 		SKIP(return, "no PCI device");
 	EXPECT_EQ(EPERM, contained_run(variant, &j));
 	check_counted(_metadata, self, 1, 0);
@@ -1743,12 +1745,15 @@ TEST_F(escape, tiocsti)
 }
 
 /*
- * TIOCLINUX pastes a virtual console's selection into its input: refused
- * whatever the subcode, which the kernel reads after bulwark would.
+ * A contained task's ioctl @fn on /dev/tty1 is refused and counted; the
+ * host's goes through.
  */
-TEST_F(escape, tioclinux)
+static void check_console_ioctl(struct __test_metadata *const _metadata,
+				FIXTURE_DATA(escape) *self,
+				const FIXTURE_VARIANT(escape) *variant,
+				int (*fn)(struct job *j))
 {
-	struct job j = { .fn = op_tioclinux };
+	struct job j = { .fn = fn };
 
 	j.fd = open("/dev/tty1", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (j.fd < 0)
@@ -1761,42 +1766,22 @@ TEST_F(escape, tioclinux)
 }
 
 /*
+ * TIOCLINUX pastes a virtual console's selection into its input: refused
+ * whatever the subcode, which the kernel reads after bulwark would.
+ */
+TEST_F(escape, tioclinux)
+{
+	check_console_ioctl(_metadata, self, variant, op_tioclinux);
+}
+
+/*
  * A virtual console's keymap: Enter bound to a string of the container's
  * runs it in the host's shell at the next key press.  The entry written
  * is the one read.
  */
 TEST_F(escape, console_keymap)
 {
-	struct job j = { .fn = op_keymap_write };
-
-	j.fd = open("/dev/tty1", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (j.fd < 0)
-		SKIP(return, "no virtual console");
-	EXPECT_EQ(EPERM, contained_run(variant, &j));
-	check_counted(_metadata, self, 1, 0);
-	EXPECT_EQ(0, as_host(&j));
-	check_counted(_metadata, self, 0, 0);
-	close(j.fd);
-}
-
-/* The first driver's file @name under /sys/bus/pci/drivers, in @buf. */
-static bool pci_driver_file(const char *name, char *buf, size_t size)
-{
-	DIR *d = opendir("/sys/bus/pci/drivers");
-	struct dirent *e;
-	bool found = false;
-
-	if (!d)
-		return false;
-	while (!found && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(buf, size, "/sys/bus/pci/drivers/%s/%s", e->d_name,
-			 name);
-		found = !access(buf, F_OK);
-	}
-	closedir(d);
-	return found;
+	check_console_ioctl(_metadata, self, variant, op_keymap_write);
 }
 
 /*
@@ -1813,7 +1798,8 @@ TEST_F(escape, sysfs_device_control)
 		SKIP(return, "no PCI bus");
 	check_open(_metadata, self, variant, "/sys/bus/pci/rescan", O_WRONLY,
 		   EPERM);
-	if (pci_driver_file("unbind", unbind, sizeof(unbind)))
+	if (first_sysfs_file("/sys/bus/pci/drivers", "unbind", unbind,
+			     sizeof(unbind)))
 		check_open(_metadata, self, variant, unbind, O_WRONLY, EPERM);
 	/* Another file of sysfs stays writable. */
 	if (!access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK))
