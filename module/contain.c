@@ -167,8 +167,7 @@ static __always_inline bool in_child_namespace(struct task_struct *task)
 	struct pid *pid;
 
 	if (task == current)
-		return task_pid(current)->level != 0 ||
-		       current_user_ns() != &init_user_ns;
+		return bulwark_current_in_child_ns();
 	/* A task already reaped has no pid left: it counts as a child's. */
 	pid = task_pid(task);
 	return !pid || pid->level != 0 ||
@@ -472,7 +471,8 @@ static u32 current_verdict_atomic(char *id, size_t len)
 /*
  * Whether a rule that reaches as far as @max_scope applies to the current
  * task, with @ask, current_verdict() or current_verdict_atomic(), for
- * the verdict when it is needed.  A verdict of 0 (none cached) counts as contained.
+ * the verdict when it is needed.  A verdict of 0 (none cached) counts
+ * as contained.
  */
 static __always_inline bool contained(u32 (*ask)(char *id, size_t len),
 				      int max_scope)

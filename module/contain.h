@@ -10,7 +10,6 @@
 #include <linux/bits.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
-#include <linux/minmax.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -110,8 +109,6 @@ static __always_inline u32 bulwark_fast_verdict_lookup(void)
 	preempt_enable_notrace();
 	return flags;
 }
-
-int bulwark_current_contained_cached_slow(int max_scope);
 
 /**
  * bulwark_current_host_cached - is the current task one no rule judges?

@@ -151,15 +151,19 @@ static bool sysfs_knob(const struct dentry *dentry)
  * makes a new block device for the same disk, which nobody holds (the
  * mounted filesystem keeps the old one); rebinding a PCI device hands
  * it to a driver that gives its registers and DMA to userspace (VFIO,
- * uio).  By name, wherever they are: SCSI's delete and scan, PCI's
- * remove and rescan, the driver core's bind, unbind, new_id, remove_id,
- * driver_override and drivers_probe.
+ * uio).  By name, wherever they are: SCSI's delete and scan, PCI's and
+ * USB's remove and rescan, NVMe's delete_controller, reset_controller
+ * and rescan_controller, USB's and Thunderbolt's authorized (0, then 1,
+ * probes the device again), ACPI's eject, the driver core's bind,
+ * unbind, new_id, remove_id, driver_override and drivers_probe.
  */
 static bool sysfs_device_control(const struct dentry *dentry)
 {
 	static const char *const names[] = {
 		"delete", "scan", "rescan", "remove", "bind", "unbind",
 		"new_id", "remove_id", "driver_override", "drivers_probe",
+		"delete_controller", "reset_controller", "rescan_controller",
+		"authorized", "eject",
 	};
 	size_t i;
 

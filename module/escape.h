@@ -100,8 +100,8 @@ static inline bool bulwark_escape_keymap_ioctl(unsigned int cmd)
  * handler judges them on held devices only (bulwark_escape_ioctl()).
  * And the terminal commands that type into a terminal's input:
  * TIOCSTI, TIOCLINUX (its selection paste), and a virtual console's
- * keymap writes, which bind a key (Enter) to a string of the caller's.  Every other command goes
- * through.
+ * keymap writes, which bind a key (Enter) to a string of the caller's.
+ * Every other command goes through.
  *
  * Return: true when the ioctl may be an escape.
  */
